@@ -1,0 +1,167 @@
+//! The errors of each fallible stage, each with a stable dotted code.
+//!
+//! Codes pass unchanged to every binding (a `code` property on a JS `Error`, the
+//! `error.code` field of a `writ check` line, the guest ABI). Tests assert codes,
+//! never message text.
+
+use crate::wire::ErrorDoc;
+
+/// Why a snapshot was rejected. Every variant names where (`path`) in the document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    #[error("`{path}`: {message}")]
+    Malformed { path: String, message: String },
+    #[error("`format`: unsupported snapshot format {found}, this build reads format {expected}")]
+    UnsupportedFormat { found: u32, expected: u32 },
+    #[error("`{path}`: duplicate id `{id}`")]
+    DuplicateId { path: String, id: String },
+    #[error("`{path}`: id must not be empty")]
+    EmptyId { path: String },
+    #[error("`{path}`: `{id}` is reserved and cannot be used as an id here")]
+    ReservedId { path: String, id: String },
+    #[error("`{path}`: unknown group `{id}`")]
+    UnknownGroup { path: String, id: String },
+    #[error("`{path}`: unknown user `{id}`")]
+    UnknownUser { path: String, id: String },
+    #[error("`{path}`: unknown tenant `{id}`")]
+    UnknownTenant { path: String, id: String },
+    #[error("`{path}`: unknown resource type `{resource_type}`")]
+    UnknownResourceType { path: String, resource_type: String },
+    #[error("`{path}`: unknown permission `{permission}` for resource type `{resource_type}`")]
+    UnknownPermission {
+        path: String,
+        permission: String,
+        resource_type: String,
+    },
+    #[error("`{path}`: a row needs at least one permission (write `NONE` for none)")]
+    EmptyPermissions { path: String },
+    #[error("`{path}`: a GLOBAL authorization cannot name a group")]
+    GlobalWithGroup { path: String },
+    #[error("`{path}`: a GLOBAL authorization applies to user `*`, not `{id}`")]
+    GlobalWithUser { path: String, id: String },
+    #[error("`{path}`: an authorization needs a `userId` or a `groupId`")]
+    MissingOwner { path: String },
+    #[error("`{path}`: an authorization names either a `userId` or a `groupId`, not both")]
+    BothOwners { path: String },
+    #[error("`{path}`: resource type `{name}` (id {id}) is already defined")]
+    DuplicateResourceType { path: String, name: String, id: u32 },
+    #[error("`{path}`: permission `{permission}` must have a value of 1 to 2147483646")]
+    InvalidPermissionValue { path: String, permission: String },
+    #[error("`{path}`: with `sources`, users, groups and authorizations belong inside each source")]
+    SourcesConflict { path: String },
+}
+
+impl SnapshotError {
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Malformed { .. } => "snapshot.malformed",
+            Self::UnsupportedFormat { .. } => "snapshot.unsupported_format",
+            Self::DuplicateId { .. } => "snapshot.duplicate_id",
+            Self::EmptyId { .. } => "snapshot.empty_id",
+            Self::ReservedId { .. } => "snapshot.reserved_id",
+            Self::UnknownGroup { .. } => "snapshot.unknown_group",
+            Self::UnknownUser { .. } => "snapshot.unknown_user",
+            Self::UnknownTenant { .. } => "snapshot.unknown_tenant",
+            Self::UnknownResourceType { .. } => "snapshot.unknown_resource_type",
+            Self::UnknownPermission { .. } => "snapshot.unknown_permission",
+            Self::EmptyPermissions { .. } => "snapshot.empty_permissions",
+            Self::GlobalWithGroup { .. } => "snapshot.global_with_group",
+            Self::GlobalWithUser { .. } => "snapshot.global_with_user",
+            Self::MissingOwner { .. } => "snapshot.missing_owner",
+            Self::BothOwners { .. } => "snapshot.both_owners",
+            Self::DuplicateResourceType { .. } => "snapshot.duplicate_resource_type",
+            Self::InvalidPermissionValue { .. } => "snapshot.invalid_permission_value",
+            Self::SourcesConflict { .. } => "snapshot.sources_conflict",
+        }
+    }
+
+    /// Where in the document the error is (`authorizations[12].permissions[1]`).
+    pub fn path(&self) -> &str {
+        match self {
+            Self::UnsupportedFormat { .. } => "format",
+            Self::Malformed { path, .. }
+            | Self::DuplicateId { path, .. }
+            | Self::EmptyId { path }
+            | Self::ReservedId { path, .. }
+            | Self::UnknownGroup { path, .. }
+            | Self::UnknownUser { path, .. }
+            | Self::UnknownTenant { path, .. }
+            | Self::UnknownResourceType { path, .. }
+            | Self::UnknownPermission { path, .. }
+            | Self::EmptyPermissions { path }
+            | Self::GlobalWithGroup { path }
+            | Self::GlobalWithUser { path, .. }
+            | Self::MissingOwner { path }
+            | Self::BothOwners { path }
+            | Self::DuplicateResourceType { path, .. }
+            | Self::InvalidPermissionValue { path, .. }
+            | Self::SourcesConflict { path } => path,
+        }
+    }
+
+    pub fn to_doc(&self) -> ErrorDoc {
+        ErrorDoc {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+        }
+    }
+}
+
+/// Why a request could not be answered. A deny is never an error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RequestError {
+    #[error("malformed request: {message}")]
+    Malformed { message: String },
+    #[error("a request needs a `user`")]
+    MissingUser,
+    #[error("a request needs `permission` and `resourceType`, or `anyOf`, or `allOf`")]
+    MissingCheck,
+    #[error("a request names one of `permission`, `anyOf` and `allOf`, not several")]
+    AmbiguousCheck,
+    #[error("`{field}` needs at least one check")]
+    EmptyComposite { field: &'static str },
+    #[error("unknown resource type `{resource_type}`")]
+    UnknownResourceType { resource_type: String },
+    #[error("unknown permission `{permission}` for resource type `{resource_type}`")]
+    UnknownPermission {
+        permission: String,
+        resource_type: String,
+    },
+    #[error("unknown source `{source_name}`")]
+    UnknownSource { source_name: String },
+    #[error("the snapshot has several sources; name one with `source`")]
+    SourceRequired,
+    #[error("profile `{profile}` needs a `resourceId` for resource type `{resource_type}`")]
+    MissingResourceId {
+        profile: &'static str,
+        resource_type: String,
+    },
+}
+
+impl RequestError {
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Malformed { .. } => "request.malformed",
+            Self::MissingUser => "request.missing_user",
+            Self::MissingCheck => "request.missing_check",
+            Self::AmbiguousCheck => "request.ambiguous_check",
+            Self::EmptyComposite { .. } => "request.empty_composite",
+            Self::UnknownResourceType { .. } => "request.unknown_resource_type",
+            Self::UnknownPermission { .. } => "request.unknown_permission",
+            Self::UnknownSource { .. } => "request.unknown_source",
+            Self::SourceRequired => "request.source_required",
+            Self::MissingResourceId { .. } => "request.missing_resource_id",
+        }
+    }
+
+    pub fn to_doc(&self) -> ErrorDoc {
+        ErrorDoc {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+        }
+    }
+}

@@ -1,0 +1,744 @@
+//! Orchestration: profile dispatch, sources, tenants, switches and composites
+//! around the per-source rules of [`crate::camunda7`] and [`crate::optimize`].
+
+use std::collections::BTreeSet;
+
+use crate::camunda7::{self, Outcome, Query, Target};
+use crate::error::RequestError;
+use crate::model::{ResIx, Snapshot, Source, TypeIx};
+use crate::optimize::{self, Cause, IdState};
+use crate::principal::{Principal, SourcePrincipal};
+use crate::wire::{CheckDoc, ExplanationDoc, Level, ListDoc, ProfileName, RequestDoc, TypeRef};
+
+/// One permission on one resource, resolved against the catalogue.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Check<'r> {
+    pub ty: TypeIx,
+    pub bits: u32,
+    pub permission: &'r str,
+    /// `None` or `"*"`: no specific resource.
+    pub resource_id: Option<&'r str>,
+}
+
+/// A decision before it is encoded: three-valued for composites, with an
+/// explanation when one was asked for.
+#[derive(Debug, Clone)]
+pub(crate) struct Verdict {
+    pub outcome: Outcome,
+    pub explanation: Option<ExplanationDoc>,
+}
+
+impl Verdict {
+    pub(crate) fn allowed(&self) -> bool {
+        self.outcome == Outcome::Allow
+    }
+}
+
+fn explanation(
+    rule: &str,
+    reason: String,
+    level: Option<Level>,
+    rows: Vec<String>,
+) -> ExplanationDoc {
+    ExplanationDoc {
+        rule: rule.into(),
+        reason,
+        level,
+        rows,
+        overridden: Vec::new(),
+        source: None,
+        decided_by: None,
+    }
+}
+
+fn level_words(level: Level) -> &'static str {
+    match level {
+        Level::User => "user-level",
+        Level::Group => "group-level",
+        Level::Global => "global",
+    }
+}
+
+impl Snapshot {
+    pub(crate) fn resolve_type(&self, ty: &TypeRef) -> Result<TypeIx, RequestError> {
+        self.catalogue
+            .resolve(ty)
+            .ok_or_else(|| RequestError::UnknownResourceType {
+                resource_type: ty.to_string(),
+            })
+    }
+
+    pub(crate) fn resolve_type_name(&self, name: &str) -> Result<TypeIx, RequestError> {
+        self.catalogue
+            .by_name
+            .get(name)
+            .copied()
+            .or_else(|| {
+                name.parse()
+                    .ok()
+                    .and_then(|id| self.catalogue.by_id.get(&id).copied())
+            })
+            .ok_or_else(|| RequestError::UnknownResourceType {
+                resource_type: name.to_owned(),
+            })
+    }
+
+    pub(crate) fn resolve_check<'r>(
+        &self,
+        ty: TypeIx,
+        permission: &'r str,
+        resource_id: Option<&'r str>,
+    ) -> Result<Check<'r>, RequestError> {
+        let resource_type = self.catalogue.ty(ty);
+        let bits =
+            resource_type
+                .bits(permission)
+                .ok_or_else(|| RequestError::UnknownPermission {
+                    permission: permission.to_owned(),
+                    resource_type: resource_type.name.to_string(),
+                })?;
+        Ok(Check {
+            ty,
+            bits,
+            permission,
+            resource_id: resource_id.filter(|id| *id != "*"),
+        })
+    }
+
+    fn check_doc<'r>(&self, doc: &'r CheckDoc) -> Result<Check<'r>, RequestError> {
+        self.resolve_check(
+            self.resolve_type(&doc.resource_type)?,
+            &doc.permission,
+            doc.resource_id.as_deref(),
+        )
+    }
+
+    fn source(&self, principal: &SourcePrincipal) -> Option<&Source> {
+        self.sources.get(principal.source)
+    }
+
+    /// Answers a whole request: one check or a composite, then the tenant.
+    pub(crate) fn request(
+        &self,
+        request: &RequestDoc,
+        explain: bool,
+    ) -> Result<Verdict, RequestError> {
+        let principal = self.principal(&request.principal())?;
+        let single = match (&request.permission, &request.resource_type) {
+            (Some(permission), Some(ty)) => Some((permission, ty)),
+            (None, None) => None,
+            _ => return Err(RequestError::MissingCheck),
+        };
+        let composite = match (single, &request.any_of, &request.all_of) {
+            (Some((permission, ty)), None, None) => {
+                let check = self.resolve_check(
+                    self.resolve_type(ty)?,
+                    permission,
+                    request.resource_id.as_deref(),
+                )?;
+                return self.finish(
+                    &principal,
+                    self.single(&principal, check, explain)?,
+                    request.tenant_id.as_deref(),
+                    explain,
+                );
+            }
+            (None, Some(list), None) => (list, true),
+            (None, None, Some(list)) => (list, false),
+            (None, None, None) => return Err(RequestError::MissingCheck),
+            _ => return Err(RequestError::AmbiguousCheck),
+        };
+        let (list, any) = composite;
+        if list.is_empty() {
+            return Err(RequestError::EmptyComposite {
+                field: if any { "anyOf" } else { "allOf" },
+            });
+        }
+        if request.resource_id.is_some() {
+            return Err(RequestError::Malformed {
+                message: "`resourceId` belongs inside each composite check".into(),
+            });
+        }
+        let checks = list
+            .iter()
+            .map(|doc| self.check_doc(doc))
+            .collect::<Result<Vec<_>, _>>()?;
+        let verdict = if any {
+            self.any_of(&principal, &checks, explain)?
+        } else {
+            self.all_of(&principal, &checks, explain)?
+        };
+        self.finish(&principal, verdict, request.tenant_id.as_deref(), explain)
+    }
+
+    /// `anyOf`: the first check with a definite answer decides (`IFNULL(c1, IFNULL(c2, … 0))`).
+    fn any_of(
+        &self,
+        principal: &Principal,
+        checks: &[Check<'_>],
+        explain: bool,
+    ) -> Result<Verdict, RequestError> {
+        for (position, check) in checks.iter().enumerate() {
+            let mut verdict = self.single(principal, *check, explain)?;
+            if verdict.outcome != Outcome::NoMatch {
+                if let Some(explanation) = &mut verdict.explanation {
+                    explanation.decided_by = Some(position);
+                }
+                return Ok(verdict);
+            }
+        }
+        Ok(Verdict {
+            outcome: Outcome::NoMatch,
+            explanation: explain.then(|| {
+                explanation(
+                    "no_match",
+                    "no check of `anyOf` matched".into(),
+                    None,
+                    Vec::new(),
+                )
+            }),
+        })
+    }
+
+    /// `allOf`: every check must allow; the first that does not decides.
+    fn all_of(
+        &self,
+        principal: &Principal,
+        checks: &[Check<'_>],
+        explain: bool,
+    ) -> Result<Verdict, RequestError> {
+        let mut rows = Vec::new();
+        for (position, check) in checks.iter().enumerate() {
+            let mut verdict = self.single(principal, *check, explain)?;
+            if verdict.outcome != Outcome::Allow {
+                if let Some(explanation) = &mut verdict.explanation {
+                    explanation.decided_by = Some(position);
+                }
+                return Ok(verdict);
+            }
+            if let Some(explanation) = verdict.explanation {
+                rows.extend(explanation.rows);
+            }
+        }
+        Ok(Verdict {
+            outcome: Outcome::Allow,
+            explanation: explain.then(|| {
+                explanation(
+                    "all_of",
+                    "every check of `allOf` allowed".into(),
+                    None,
+                    rows,
+                )
+            }),
+        })
+    }
+
+    /// Applies the tenant conjunct and marks the source on a finished verdict.
+    fn finish(
+        &self,
+        principal: &Principal,
+        mut verdict: Verdict,
+        tenant: Option<&str>,
+        explain: bool,
+    ) -> Result<Verdict, RequestError> {
+        if let Some(tenant) = tenant
+            && verdict.allowed()
+        {
+            let denied = match principal.profile {
+                ProfileName::Camunda7 => self.camunda7_tenant_denial(principal, tenant, explain),
+                ProfileName::Optimize => {
+                    let ty = self.resolve_type_name("TENANT")?;
+                    let check = self.resolve_check(ty, "READ", Some(tenant))?;
+                    let tenant_verdict = self.optimize(principal, check, explain)?;
+                    (!tenant_verdict.allowed()).then_some(tenant_verdict.explanation)
+                }
+            };
+            if let Some(explanation) = denied {
+                verdict = Verdict {
+                    outcome: Outcome::Deny,
+                    explanation,
+                };
+            }
+        }
+        if self.sources.len() > 1
+            && let (Some(explanation), [only]) =
+                (&mut verdict.explanation, principal.sources.as_slice())
+            && explanation.source.is_none()
+        {
+            explanation.source = self.source(only).map(|source| source.name.to_string());
+        }
+        Ok(verdict)
+    }
+
+    /// `Some(explanation)` when the tenant check denies.
+    fn camunda7_tenant_denial(
+        &self,
+        principal: &Principal,
+        tenant: &str,
+        explain: bool,
+    ) -> Option<Option<ExplanationDoc>> {
+        if !self.options.tenant_checks {
+            return None;
+        }
+        let sp = principal.sources.first()?;
+        let source = self.source(sp)?;
+        if sp.admin || camunda7::tenant_member(source, sp, self.tenants.get(tenant)) {
+            return None;
+        }
+        Some(explain.then(|| {
+            explanation(
+                "tenant.not_member",
+                format!(
+                    "user `{}` is not a member of tenant `{tenant}`",
+                    principal.user
+                ),
+                None,
+                Vec::new(),
+            )
+        }))
+    }
+
+    /// One permission on one resource, under the principal's profile.
+    pub(crate) fn single(
+        &self,
+        principal: &Principal,
+        check: Check<'_>,
+        explain: bool,
+    ) -> Result<Verdict, RequestError> {
+        match principal.profile {
+            ProfileName::Camunda7 => Ok(self.camunda7(principal, check, explain)),
+            ProfileName::Optimize => self.optimize(principal, check, explain),
+        }
+    }
+
+    fn camunda7(&self, principal: &Principal, check: Check<'_>, explain: bool) -> Verdict {
+        if !self.options.authorization_checks {
+            return Verdict {
+                outcome: Outcome::Allow,
+                explanation: explain.then(|| {
+                    explanation(
+                        "authorization_disabled",
+                        "authorization checks are off".into(),
+                        None,
+                        Vec::new(),
+                    )
+                }),
+            };
+        }
+        let (Some(sp), Some(source)) = (
+            principal.sources.first(),
+            principal.sources.first().and_then(|sp| self.source(sp)),
+        ) else {
+            return Verdict {
+                outcome: Outcome::NoMatch,
+                explanation: None,
+            };
+        };
+        let target = match check.resource_id {
+            None => Target::Any,
+            Some(id) => Target::Id(source.resources.get(id)),
+        };
+        let query = Query {
+            ty: check.ty,
+            bits: check.bits,
+            target,
+        };
+        if !explain {
+            return Verdict {
+                outcome: camunda7::decide(source, sp, query),
+                explanation: None,
+            };
+        }
+        let explained = camunda7::explain(source, sp, query, check.permission);
+        Verdict {
+            outcome: explained.outcome,
+            explanation: Some(ExplanationDoc {
+                rule: explained.rule.into(),
+                reason: explained.reason,
+                level: explained.level,
+                rows: explained.rows,
+                overridden: explained.overridden,
+                source: None,
+                decided_by: None,
+            }),
+        }
+    }
+
+    fn optimize(
+        &self,
+        principal: &Principal,
+        check: Check<'_>,
+        explain: bool,
+    ) -> Result<Verdict, RequestError> {
+        let type_name = &*self.catalogue.ty(check.ty).name;
+        let Some(id) = check.resource_id else {
+            if type_name == "TENANT" {
+                return Ok(Verdict {
+                    outcome: Outcome::Allow,
+                    explanation: explain.then(|| {
+                        explanation(
+                            "optimize.null_tenant",
+                            "no tenant: always allowed".into(),
+                            None,
+                            Vec::new(),
+                        )
+                    }),
+                });
+            }
+            return Err(RequestError::MissingResourceId {
+                profile: "optimize",
+                resource_type: type_name.to_owned(),
+            });
+        };
+        let resolve = |sp: &SourcePrincipal, source: &Source| {
+            optimize::resolve_id(source, sp, check.ty, check.bits, source.resources.get(id))
+        };
+        let sources = || {
+            principal
+                .sources
+                .iter()
+                .filter_map(|sp| self.source(sp).map(|source| (sp, source)))
+        };
+        let verdict = match type_name {
+            // Identities: per-source results merged.
+            "USER" | "GROUP" => {
+                let states: Vec<(&Source, IdState)> = sources()
+                    .map(|(sp, source)| (source, resolve(sp, source)))
+                    .collect();
+                let can_see_all = states.iter().any(|(_, state)| state.can_see_all);
+                let pick = |field: fn(&IdState) -> Option<Cause>| {
+                    states
+                        .iter()
+                        .find_map(|(source, state)| field(state).map(|cause| (*source, cause)))
+                };
+                let prohibited = pick(|state| state.prohibited);
+                let authorized = pick(|state| state.authorized);
+                let all = states
+                    .iter()
+                    .find(|(_, state)| state.can_see_all == can_see_all && state.all.is_some());
+                let merged = IdState {
+                    can_see_all,
+                    all: all.and_then(|(_, state)| state.all),
+                    authorized: authorized.map(|(_, cause)| cause),
+                    prohibited: prohibited.map(|(_, cause)| cause),
+                };
+                let explanation = explain.then(|| {
+                    let source = all
+                        .map(|(source, _)| *source)
+                        .or(prohibited.or(authorized).map(|(source, _)| source));
+                    source.map_or_else(
+                        || {
+                            explanation(
+                                "no_match",
+                                "no authorization matched".into(),
+                                None,
+                                Vec::new(),
+                            )
+                        },
+                        |source| self.explain_optimize(source, &merged, id),
+                    )
+                });
+                Verdict {
+                    outcome: merged.outcome(),
+                    explanation,
+                }
+            }
+            // Logging in: any source that allows suffices.
+            "APPLICATION" => {
+                let mut first = None;
+                for (sp, source) in sources() {
+                    let state = resolve(sp, source);
+                    if state.allowed() {
+                        first = Some((source, state));
+                        break;
+                    }
+                    first.get_or_insert((source, state));
+                }
+                self.optimize_verdict(first, id, explain)
+            }
+            // Definitions and the rest: decided on the owning source(s), each of
+            // which must also let the user log in.
+            _ => {
+                let login_ty = self.resolve_type_name("APPLICATION")?;
+                let login = self.resolve_check(login_ty, "ACCESS", Some("optimize"))?;
+                let mut first = None;
+                let mut locked_out = None;
+                for (sp, source) in sources() {
+                    let state = resolve(sp, source);
+                    if state.allowed() {
+                        let login_state = optimize::resolve_id(
+                            source,
+                            sp,
+                            login.ty,
+                            login.bits,
+                            source.resources.get("optimize"),
+                        );
+                        if login_state.allowed() {
+                            first = Some((source, state));
+                            break;
+                        }
+                        locked_out.get_or_insert(source);
+                        continue;
+                    }
+                    first.get_or_insert((source, state));
+                }
+                match (first, locked_out) {
+                    (Some((source, state)), _) if state.allowed() => self.optimize_verdict(Some((source, state)), id, explain),
+                    (_, Some(source)) => Verdict {
+                        outcome: Outcome::Deny,
+                        explanation: explain.then(|| ExplanationDoc {
+                            source: Some(source.name.to_string()),
+                            ..explanation(
+                                "optimize.login_required",
+                                format!("granted on source `{}`, but the user may not log in to Optimize there", source.name),
+                                None,
+                                Vec::new(),
+                            )
+                        }),
+                    },
+                    (first, None) => self.optimize_verdict(first, id, explain),
+                }
+            }
+        };
+        Ok(verdict)
+    }
+
+    fn optimize_verdict(
+        &self,
+        decided: Option<(&Source, IdState)>,
+        id: &str,
+        explain: bool,
+    ) -> Verdict {
+        let outcome = decided.map_or(Outcome::NoMatch, |(_, state)| state.outcome());
+        let explanation = explain.then(|| match decided {
+            Some((source, state)) => self.explain_optimize(source, &state, id),
+            None => explanation(
+                "no_match",
+                "no authorization matched".into(),
+                None,
+                Vec::new(),
+            ),
+        });
+        Verdict {
+            outcome,
+            explanation,
+        }
+    }
+
+    fn explain_optimize(&self, source: &Source, state: &IdState, id: &str) -> ExplanationDoc {
+        let row = |(row, _): Cause| source.row(row).id.to_string();
+        let words = |(_, level): Cause, what: &str| format!("{} {what}", level_words(level));
+        let mut doc = match (
+            state.can_see_all,
+            state.all,
+            state.authorized,
+            state.prohibited,
+        ) {
+            (true, all, _, Some(prohibited)) => ExplanationDoc {
+                overridden: all.map(row).into_iter().collect(),
+                ..explanation(
+                    "optimize.revoke_id",
+                    words(
+                        prohibited,
+                        &format!("revoke on `{id}` beats the grant on `*`"),
+                    ),
+                    Some(prohibited.1),
+                    vec![row(prohibited)],
+                )
+            },
+            (true, Some(all), _, None) => explanation(
+                "optimize.grant_all",
+                words(all, "grant on `*`"),
+                Some(all.1),
+                vec![row(all)],
+            ),
+            (false, all, Some(authorized), _) => ExplanationDoc {
+                overridden: all.map(row).into_iter().collect(),
+                ..explanation(
+                    "optimize.grant_id",
+                    words(authorized, &format!("grant on `{id}`")),
+                    Some(authorized.1),
+                    vec![row(authorized)],
+                )
+            },
+            (false, Some(all), None, _) => explanation(
+                "optimize.revoke_all",
+                words(all, "revoke on `*`"),
+                Some(all.1),
+                vec![row(all)],
+            ),
+            _ => explanation(
+                "no_match",
+                "no authorization matched".into(),
+                None,
+                Vec::new(),
+            ),
+        };
+        if self.sources.len() > 1 {
+            doc.source = Some(source.name.to_string());
+        }
+        doc
+    }
+
+    /// Every permission name (in catalogue order, then `ALL`) the principal holds.
+    pub(crate) fn permissions(
+        &self,
+        principal: &Principal,
+        ty: TypeIx,
+        resource_id: Option<&str>,
+        tenant: Option<&str>,
+    ) -> Result<Vec<String>, RequestError> {
+        let names = self
+            .catalogue
+            .ty(ty)
+            .permissions
+            .iter()
+            .map(|(name, _)| &**name)
+            .chain(["ALL"]);
+        let mut held = Vec::new();
+        for name in names {
+            let check = self.resolve_check(ty, name, resource_id)?;
+            if self
+                .finish(
+                    principal,
+                    self.single(principal, check, false)?,
+                    tenant,
+                    false,
+                )?
+                .allowed()
+            {
+                held.push(name.to_owned());
+            }
+        }
+        Ok(held)
+    }
+
+    /// What a list view of `ty` may show for `permission`.
+    pub(crate) fn list(
+        &self,
+        principal: &Principal,
+        ty: TypeIx,
+        permission: &str,
+    ) -> Result<ListDoc, RequestError> {
+        let check = self.resolve_check(ty, permission, None)?;
+        let per_source = principal
+            .sources
+            .iter()
+            .filter_map(|sp| self.source(sp).map(|source| (sp, source)));
+        let names = |source: &Source, ids: &mut dyn Iterator<Item = ResIx>| -> BTreeSet<String> {
+            ids.map(|id| source.resources.name(id).to_owned()).collect()
+        };
+        match principal.profile {
+            ProfileName::Camunda7 => {
+                if !self.options.authorization_checks {
+                    return Ok(ListDoc::All);
+                }
+                let Some((sp, source)) = per_source.into_iter().next() else {
+                    return Ok(ListDoc::Only { ids: Vec::new() });
+                };
+                let (everything, ids) = camunda7::list(source, sp, ty, check.bits);
+                Ok(ListView {
+                    all: everything,
+                    ids: names(source, &mut ids.into_iter()),
+                }
+                .into())
+            }
+            ProfileName::Optimize => {
+                let type_name = &*self.catalogue.ty(ty).name;
+                let states: Vec<(&SourcePrincipal, &Source, optimize::TypeState)> = per_source
+                    .map(|(sp, source)| {
+                        (
+                            sp,
+                            source,
+                            optimize::resolve_type(source, sp, ty, check.bits),
+                        )
+                    })
+                    .collect();
+                if matches!(type_name, "USER" | "GROUP") {
+                    let all = states.iter().any(|(_, _, state)| state.can_see_all);
+                    let mut ids = BTreeSet::new();
+                    for (_, source, state) in &states {
+                        let set = if all {
+                            &state.prohibited
+                        } else {
+                            &state.authorized
+                        };
+                        ids.extend(names(source, &mut set.iter().copied()));
+                    }
+                    return Ok(ListView { all, ids }.into());
+                }
+                let login_ty = self.resolve_type_name("APPLICATION")?;
+                let login = self.resolve_check(login_ty, "ACCESS", Some("optimize"))?;
+                let views = states.iter().filter(|(sp, source, _)| {
+                    type_name == "APPLICATION"
+                        || optimize::resolve_id(
+                            source,
+                            sp,
+                            login.ty,
+                            login.bits,
+                            source.resources.get("optimize"),
+                        )
+                        .allowed()
+                });
+                let views = views.map(|(_, source, state)| {
+                    let set = if state.can_see_all {
+                        &state.prohibited
+                    } else {
+                        &state.authorized
+                    };
+                    ListView {
+                        all: state.can_see_all,
+                        ids: names(source, &mut set.iter().copied()),
+                    }
+                });
+                Ok(ListView::union(views).into())
+            }
+        }
+    }
+}
+
+/// "all except `ids`" (`all`) or "only `ids`".
+#[derive(Debug, Clone, Default)]
+struct ListView {
+    all: bool,
+    ids: BTreeSet<String>,
+}
+
+impl ListView {
+    /// The ids any of the views allows.
+    fn union(views: impl Iterator<Item = Self>) -> Self {
+        let mut except: Option<BTreeSet<String>> = None;
+        let mut only = BTreeSet::new();
+        for view in views {
+            if view.all {
+                except = Some(match except {
+                    None => view.ids,
+                    Some(previous) => previous.intersection(&view.ids).cloned().collect(),
+                });
+            } else {
+                only.extend(view.ids);
+            }
+        }
+        match except {
+            Some(except) => Self {
+                all: true,
+                ids: except.difference(&only).cloned().collect(),
+            },
+            None => Self {
+                all: false,
+                ids: only,
+            },
+        }
+    }
+}
+
+impl From<ListView> for ListDoc {
+    fn from(view: ListView) -> Self {
+        let ids: Vec<String> = view.ids.into_iter().collect();
+        match (view.all, ids.is_empty()) {
+            (true, true) => Self::All,
+            (true, false) => Self::AllExcept { ids },
+            (false, _) => Self::Only { ids },
+        }
+    }
+}

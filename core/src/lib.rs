@@ -1,0 +1,200 @@
+//! writ's evaluator: one authorization snapshot, decided the same way everywhere.
+//!
+//! A snapshot (users, groups, tenants, authorizations) is decoded and validated
+//! once, indexed once, and then answers `check`, `explain`, `permissions` and
+//! `list` questions under a semantics profile: the Camunda 7 engine (`camunda7`)
+//! or Camunda Optimize (`optimize`). Every binding — the `writ` command, the
+//! JavaScript package, the wasmtime guest — is a thin layer over this crate and
+//! its [`wire`] types.
+//!
+//! ```
+//! use writ_core::{Authorizer, wire::RequestDoc};
+//!
+//! let authorizer = Authorizer::from_json(r#"{
+//!   "format": 1, "profile": "camunda7",
+//!   "users": [{"id": "kermit", "groups": ["sales"]}],
+//!   "groups": [{"id": "sales"}],
+//!   "authorizations": [
+//!     {"id": "a1", "type": "GRANT", "groupId": "sales",
+//!      "resourceType": "PROCESS_DEFINITION", "resourceId": "invoice", "permissions": ["READ"]}
+//!   ]
+//! }"#)?;
+//! let request: RequestDoc = serde_json::from_str(
+//!     r#"{"user":"kermit","permission":"READ","resourceType":"PROCESS_DEFINITION","resourceId":"invoice"}"#,
+//! )?;
+//! assert!(authorizer.check(&request)?);
+//! let decision = authorizer.explain(&request)?;
+//! assert_eq!(decision.explanation.unwrap().rows, ["a1"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod camunda7;
+pub mod catalogue;
+mod error;
+mod eval;
+pub mod generate;
+pub mod import;
+mod index;
+mod intern;
+mod model;
+mod optimize;
+mod principal;
+pub mod snapshot;
+pub mod wire;
+
+pub use error::{RequestError, SnapshotError};
+pub use principal::Principal;
+
+use wire::{
+    DecisionDoc, ListDoc, ListRequestDoc, PermissionsDoc, PermissionsRequestDoc, PrincipalDoc,
+    ProfileName, RequestDoc, SnapshotDoc, TypeRef,
+};
+
+/// A loaded, validated and indexed snapshot: the thing that answers questions.
+///
+/// Immutable once built; a new snapshot builds a new `Authorizer`, so a rejected
+/// snapshot never disturbs the one in force.
+#[derive(Debug, Clone)]
+pub struct Authorizer {
+    snapshot: model::Snapshot,
+}
+
+impl Authorizer {
+    /// Decodes, validates and indexes snapshot JSON.
+    ///
+    /// # Errors
+    /// A [`SnapshotError`] naming the first problem, its path and its code.
+    pub fn from_json(text: &str) -> Result<Self, SnapshotError> {
+        Self::from_doc(&snapshot::decode(text)?)
+    }
+
+    /// Validates and indexes an already decoded snapshot document.
+    ///
+    /// # Errors
+    /// A [`SnapshotError`] naming the first problem, its path and its code.
+    pub fn from_doc(doc: &SnapshotDoc) -> Result<Self, SnapshotError> {
+        Ok(Self {
+            snapshot: snapshot::validate(doc)?,
+        })
+    }
+
+    /// The snapshot's free revision label.
+    pub fn revision(&self) -> Option<&str> {
+        self.snapshot.revision.as_deref()
+    }
+
+    /// The snapshot's default profile.
+    pub fn profile(&self) -> ProfileName {
+        self.snapshot.profile
+    }
+
+    /// The names of the snapshot's sources (one, `default`, without `sources`).
+    pub fn sources(&self) -> impl Iterator<Item = &str> {
+        self.snapshot.sources.iter().map(|source| &*source.name)
+    }
+
+    /// Resolves a principal once, for many checks.
+    ///
+    /// # Errors
+    /// `request.missing_user`, `request.unknown_source`, `request.source_required`.
+    pub fn principal(&self, principal: &PrincipalDoc) -> Result<Principal, RequestError> {
+        self.snapshot.principal(principal)
+    }
+
+    /// Answers one request: allowed or not.
+    ///
+    /// # Errors
+    /// A [`RequestError`] for a malformed request (unknown permission or resource
+    /// type, missing user, …). A deny is `Ok(false)`, never an error.
+    pub fn check(&self, request: &RequestDoc) -> Result<bool, RequestError> {
+        Ok(self.snapshot.request(request, false)?.allowed())
+    }
+
+    /// Answers one request with the rows and the rule that decided it.
+    ///
+    /// # Errors
+    /// As [`Authorizer::check`].
+    pub fn explain(&self, request: &RequestDoc) -> Result<DecisionDoc, RequestError> {
+        let verdict = self.snapshot.request(request, true)?;
+        Ok(DecisionDoc {
+            allowed: verdict.allowed(),
+            explanation: verdict.explanation,
+        })
+    }
+
+    /// The hot path: one permission on one resource for a resolved principal.
+    /// `resource_type` is a catalogue name or an integer id in decimal.
+    ///
+    /// # Errors
+    /// `request.unknown_resource_type`, `request.unknown_permission`, and under
+    /// `optimize` `request.missing_resource_id`.
+    pub fn can(
+        &self,
+        principal: &Principal,
+        permission: &str,
+        resource_type: &str,
+        resource_id: Option<&str>,
+    ) -> Result<bool, RequestError> {
+        let ty = self.snapshot.resolve_type_name(resource_type)?;
+        let check = self.snapshot.resolve_check(ty, permission, resource_id)?;
+        Ok(self.snapshot.single(principal, check, false)?.allowed())
+    }
+
+    /// Every permission name the principal holds on one resource (`ALL` last, when held).
+    ///
+    /// # Errors
+    /// `request.unknown_resource_type`, and under `optimize` `request.missing_resource_id`.
+    pub fn permissions(
+        &self,
+        principal: &Principal,
+        resource_type: &TypeRef,
+        resource_id: Option<&str>,
+        tenant_id: Option<&str>,
+    ) -> Result<Vec<String>, RequestError> {
+        let ty = self.snapshot.resolve_type(resource_type)?;
+        self.snapshot
+            .permissions(principal, ty, resource_id, tenant_id)
+    }
+
+    /// What a list view may show: every resource of the type, every one except
+    /// some ids, or only some ids.
+    ///
+    /// # Errors
+    /// `request.unknown_resource_type`, `request.unknown_permission`.
+    pub fn list(
+        &self,
+        principal: &Principal,
+        permission: &str,
+        resource_type: &TypeRef,
+    ) -> Result<ListDoc, RequestError> {
+        let ty = self.snapshot.resolve_type(resource_type)?;
+        self.snapshot.list(principal, ty, permission)
+    }
+
+    /// [`Authorizer::permissions`] for a whole wire request.
+    ///
+    /// # Errors
+    /// As [`Authorizer::principal`] and [`Authorizer::permissions`].
+    pub fn permissions_of(
+        &self,
+        request: &PermissionsRequestDoc,
+    ) -> Result<PermissionsDoc, RequestError> {
+        let principal = self.principal(&request.principal())?;
+        let permissions = self.permissions(
+            &principal,
+            &request.resource_type,
+            request.resource_id.as_deref(),
+            request.tenant_id.as_deref(),
+        )?;
+        Ok(PermissionsDoc { permissions })
+    }
+
+    /// [`Authorizer::list`] for a whole wire request.
+    ///
+    /// # Errors
+    /// As [`Authorizer::principal`] and [`Authorizer::list`].
+    pub fn list_of(&self, request: &ListRequestDoc) -> Result<ListDoc, RequestError> {
+        let principal = self.principal(&request.principal())?;
+        self.list(&principal, &request.permission, &request.resource_type)
+    }
+}

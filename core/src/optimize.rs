@@ -1,0 +1,206 @@
+//! Camunda Optimize's own resolution of Camunda 7 rows (`SEMANTICS.md` §2):
+//! GLOBAL rows first, then group rows, then user rows (user `*` included), each
+//! level in the order revoke-all, grant-all, revoke-id, grant-id; relevance by the
+//! permission *names* the REST API renders, not by bits.
+
+use rustc_hash::FxHashSet;
+
+use crate::camunda7::Outcome;
+use crate::catalogue::ALL_BITS;
+use crate::index::Entry;
+use crate::model::{Owner, ResIx, RowIx, Source, TypeIx, WILDCARD};
+use crate::principal::SourcePrincipal;
+use crate::wire::{AuthorizationType, Level};
+
+/// Whether a row's rendered permission names contain the asked name or `ALL`.
+/// The REST API renders a grant of every bit, and a revoke of every bit, as
+/// `["ALL"]`; otherwise it lists the granted (or revoked) names.
+pub(crate) fn relevant(entry: &Entry, bits: u32) -> bool {
+    let (names_all, named) = match entry.kind {
+        AuthorizationType::Grant | AuthorizationType::Global => {
+            (entry.mask == ALL_BITS, entry.mask)
+        }
+        AuthorizationType::Revoke => (entry.mask == 0, ALL_BITS & !entry.mask),
+    };
+    // `NONE` is never rendered, so a question about it only sees `ALL` rows.
+    names_all || (bits != 0 && named & bits == bits)
+}
+
+/// The levels in the order Optimize applies them, with the owners of each.
+fn levels(principal: &SourcePrincipal) -> [(Level, Vec<Owner>); 3] {
+    [
+        (Level::Global, vec![Owner::Global]),
+        (
+            Level::Group,
+            principal
+                .groups
+                .iter()
+                .map(|&group| Owner::Group(group))
+                .collect(),
+        ),
+        (
+            Level::User,
+            principal
+                .user
+                .map(Owner::User)
+                .into_iter()
+                .chain([Owner::AnyUser])
+                .collect(),
+        ),
+    ]
+}
+
+/// A row that set a piece of state, and its level.
+pub(crate) type Cause = (RowIx, Level);
+
+/// The resolution state for one resource id.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct IdState {
+    pub can_see_all: bool,
+    /// The row that last set or cleared `can_see_all`.
+    pub all: Option<Cause>,
+    pub authorized: Option<Cause>,
+    pub prohibited: Option<Cause>,
+}
+
+impl IdState {
+    fn grant_all(&mut self, cause: Cause) {
+        *self = Self {
+            can_see_all: true,
+            all: Some(cause),
+            authorized: None,
+            prohibited: None,
+        };
+    }
+
+    fn revoke_all(&mut self, cause: Cause) {
+        *self = Self {
+            can_see_all: false,
+            all: Some(cause),
+            authorized: None,
+            prohibited: None,
+        };
+    }
+
+    pub(crate) fn allowed(&self) -> bool {
+        if self.can_see_all {
+            self.prohibited.is_none()
+        } else {
+            self.authorized.is_some()
+        }
+    }
+
+    /// Deny when some relevant row decided against, no-match when none was relevant.
+    pub(crate) fn outcome(&self) -> Outcome {
+        if self.allowed() {
+            Outcome::Allow
+        } else if self.all.is_some() || self.prohibited.is_some() {
+            Outcome::Deny
+        } else {
+            Outcome::NoMatch
+        }
+    }
+}
+
+/// Resolves one id (`None`: an id no row of this source names).
+pub(crate) fn resolve_id(
+    source: &Source,
+    principal: &SourcePrincipal,
+    ty: TypeIx,
+    bits: u32,
+    id: Option<ResIx>,
+) -> IdState {
+    let mut state = IdState::default();
+    let rows = |owners: &[Owner], resource: ResIx, kind: AuthorizationType| -> Option<RowIx> {
+        owners
+            .iter()
+            .flat_map(|&owner| source.index.rows_on(owner, ty, resource))
+            .find(|entry| entry.kind == kind && relevant(entry, bits))
+            .map(|entry| entry.row)
+    };
+    for (level, owners) in levels(principal) {
+        if level == Level::Global {
+            if let Some(row) = rows(&owners, WILDCARD, AuthorizationType::Global) {
+                state.grant_all((row, level));
+            }
+            if let Some(row) = id.and_then(|id| rows(&owners, id, AuthorizationType::Global)) {
+                state.authorized = Some((row, level));
+            }
+            continue;
+        }
+        if let Some(row) = rows(&owners, WILDCARD, AuthorizationType::Revoke) {
+            state.revoke_all((row, level));
+        }
+        if let Some(row) = rows(&owners, WILDCARD, AuthorizationType::Grant) {
+            state.grant_all((row, level));
+        }
+        if let Some(row) = id.and_then(|id| rows(&owners, id, AuthorizationType::Revoke)) {
+            state.prohibited = Some((row, level));
+            state.authorized = None;
+        }
+        if let Some(row) = id.and_then(|id| rows(&owners, id, AuthorizationType::Grant)) {
+            state.authorized = Some((row, level));
+            state.prohibited = None;
+        }
+    }
+    state
+}
+
+/// The full resolution for one resource type: what a list view may show.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TypeState {
+    pub can_see_all: bool,
+    pub authorized: FxHashSet<ResIx>,
+    pub prohibited: FxHashSet<ResIx>,
+}
+
+pub(crate) fn resolve_type(
+    source: &Source,
+    principal: &SourcePrincipal,
+    ty: TypeIx,
+    bits: u32,
+) -> TypeState {
+    let mut state = TypeState::default();
+    for (level, owners) in levels(principal) {
+        let relevant_rows: Vec<&Entry> = owners
+            .iter()
+            .flat_map(|&owner| source.index.rows_of_type(owner, ty))
+            .filter(|entry| relevant(entry, bits))
+            .collect();
+        let of = |kind: AuthorizationType, wildcard: bool| {
+            relevant_rows
+                .iter()
+                .filter(move |entry| entry.kind == kind && (entry.resource == WILDCARD) == wildcard)
+        };
+        if level == Level::Global {
+            if of(AuthorizationType::Global, true).next().is_some() {
+                state = TypeState {
+                    can_see_all: true,
+                    ..TypeState::default()
+                };
+            }
+            state
+                .authorized
+                .extend(of(AuthorizationType::Global, false).map(|entry| entry.resource));
+            continue;
+        }
+        if of(AuthorizationType::Revoke, true).next().is_some() {
+            state = TypeState::default();
+        }
+        if of(AuthorizationType::Grant, true).next().is_some() {
+            state = TypeState {
+                can_see_all: true,
+                ..TypeState::default()
+            };
+        }
+        for entry in of(AuthorizationType::Revoke, false) {
+            state.authorized.remove(&entry.resource);
+            state.prohibited.insert(entry.resource);
+        }
+        for entry in of(AuthorizationType::Grant, false) {
+            state.prohibited.remove(&entry.resource);
+            state.authorized.insert(entry.resource);
+        }
+    }
+    state
+}

@@ -1,0 +1,278 @@
+//! The vector file format, and running one file against [`writ_core::Authorizer`].
+//!
+//! ```json
+//! {
+//!   "description": "what the file pins down and where the rule comes from",
+//!   "snapshot": { ...snapshot v1... }            // or "snapshots/org.json", relative to tests/vectors
+//!   "snapshotError": {"code": "snapshot.unknown_group", "path": "users[0].groups[0]"},  // instead of cases
+//!   "cases": [
+//!     {"name": "…", "check": {…request…}, "expect": {"allowed": true, "rows": ["a1"], "rule": "camunda7.match", "level": "user"}},
+//!     {"name": "…", "check": {…}, "expectError": "request.unknown_permission"},
+//!     {"name": "…", "permissions": {"user": "…", "resourceType": "…", "resourceId": "…"}, "expect": {"permissions": ["READ"]}},
+//!     {"name": "…", "list": {"user": "…", "permission": "READ", "resourceType": "…"}, "expect": {"list": {"kind": "all"}}}
+//!   ]
+//! }
+//! ```
+//! In `expect`, only the fields given are compared; `rows` compares as a set.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use writ_core::wire::{ListDoc, ListRequestDoc, PermissionsRequestDoc, RequestDoc, SnapshotDoc};
+use writ_core::{Authorizer, RequestError};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VectorFile {
+    pub description: String,
+    pub snapshot: SnapshotRef,
+    #[serde(default)]
+    pub snapshot_error: Option<ExpectedSnapshotError>,
+    #[serde(default)]
+    pub cases: Vec<Case>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SnapshotRef {
+    Path(String),
+    Inline(Box<serde_json::Value>),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExpectedSnapshotError {
+    pub code: String,
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Case {
+    pub name: String,
+    #[serde(default)]
+    pub check: Option<RequestDoc>,
+    #[serde(default)]
+    pub permissions: Option<PermissionsRequestDoc>,
+    #[serde(default)]
+    pub list: Option<ListRequestDoc>,
+    #[serde(default)]
+    pub expect: Option<Expect>,
+    #[serde(default)]
+    pub expect_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Expect {
+    #[serde(default)]
+    pub allowed: Option<bool>,
+    #[serde(default)]
+    pub rows: Option<Vec<String>>,
+    #[serde(default)]
+    pub rule: Option<String>,
+    #[serde(default)]
+    pub level: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub permissions: Option<Vec<String>>,
+    #[serde(default)]
+    pub list: Option<ListDoc>,
+}
+
+/// The folder holding the vector files.
+pub fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")
+}
+
+/// Every vector file below [`vectors_dir`], sorted, as paths relative to it.
+pub fn vector_files() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|name| name != "snapshots") {
+                    walk(&path, out);
+                }
+            } else if path.extension().is_some_and(|ext| ext == "json") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&vectors_dir(), &mut out);
+    out.sort();
+    out
+}
+
+/// Reads a vector file and the snapshot text it names.
+///
+/// # Errors
+/// Unreadable or malformed vector files.
+pub fn load(path: &Path) -> Result<(VectorFile, String), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file: VectorFile =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let snapshot = match &file.snapshot {
+        SnapshotRef::Path(relative) => {
+            let at = vectors_dir().join(relative);
+            std::fs::read_to_string(&at).map_err(|e| format!("{}: {e}", at.display()))?
+        }
+        SnapshotRef::Inline(value) => value.to_string(),
+    };
+    Ok((file, snapshot))
+}
+
+/// Runs every case of one file; returns one message per failing case.
+pub fn run(file: &VectorFile, snapshot: &str) -> Vec<String> {
+    let loaded = Authorizer::from_json(snapshot);
+    if let Some(expected) = &file.snapshot_error {
+        return match loaded {
+            Ok(_) => vec![format!(
+                "snapshot loaded, expected error `{}`",
+                expected.code
+            )],
+            Err(error) if error.code() != expected.code => {
+                vec![format!(
+                    "snapshot error `{}` ({error}), expected `{}`",
+                    error.code(),
+                    expected.code
+                )]
+            }
+            Err(error)
+                if expected
+                    .path
+                    .as_deref()
+                    .is_some_and(|path| path != error.path()) =>
+            {
+                vec![format!(
+                    "snapshot error at `{}`, expected `{}`",
+                    error.path(),
+                    expected.path.as_deref().unwrap_or("")
+                )]
+            }
+            Err(_) => Vec::new(),
+        };
+    }
+    let authorizer = match loaded {
+        Ok(authorizer) => authorizer,
+        Err(error) => return vec![format!("snapshot rejected: {} {error}", error.code())],
+    };
+    file.cases
+        .iter()
+        .filter_map(|case| {
+            run_case(&authorizer, case)
+                .err()
+                .map(|why| format!("{}: {why}", case.name))
+        })
+        .collect()
+}
+
+fn run_case(authorizer: &Authorizer, case: &Case) -> Result<(), String> {
+    let expect = case.expect.clone().unwrap_or_default();
+    match (answer(authorizer, case, &expect), &case.expect_error) {
+        (Ok(_), Some(code)) => Err(format!("expected error `{code}`, got an answer")),
+        (Ok(result), None) => result,
+        (Err(error), Some(code)) if error.code() == code => Ok(()),
+        (Err(error), Some(code)) => Err(format!(
+            "error `{}` ({error}), expected `{code}`",
+            error.code()
+        )),
+        (Err(error), None) => Err(format!("unexpected error `{}`: {error}", error.code())),
+    }
+}
+
+/// The case's answer compared with `expect`: `Err` only for request errors.
+fn answer(
+    authorizer: &Authorizer,
+    case: &Case,
+    expect: &Expect,
+) -> Result<Result<(), String>, RequestError> {
+    if let Some(request) = &case.check {
+        let decision = authorizer.explain(request)?;
+        // The fast path must agree with the explained one.
+        let fast = authorizer.check(request)?;
+        if fast != decision.allowed {
+            return Ok(Err(format!(
+                "check says {fast}, explain says {}",
+                decision.allowed
+            )));
+        }
+        let Some(explanation) = decision.explanation else {
+            return Ok(Err("explain gave no explanation".into()));
+        };
+        let mut problems = Vec::new();
+        if let Some(allowed) = expect.allowed
+            && allowed != decision.allowed
+        {
+            problems.push(format!(
+                "allowed {} (expected {allowed}; {}: {})",
+                decision.allowed, explanation.rule, explanation.reason
+            ));
+        }
+        if let Some(rows) = &expect.rows {
+            let mut got = explanation.rows.clone();
+            let mut want = rows.clone();
+            got.sort();
+            want.sort();
+            if got != want {
+                problems.push(format!("rows {got:?} (expected {want:?})"));
+            }
+        }
+        if let Some(rule) = &expect.rule
+            && *rule != explanation.rule
+        {
+            problems.push(format!(
+                "rule `{}` (expected `{rule}`; {})",
+                explanation.rule, explanation.reason
+            ));
+        }
+        if let Some(level) = &expect.level {
+            let got = explanation.level.map_or("none", |level| level.as_str());
+            if got != level {
+                problems.push(format!("level {got} (expected {level})"));
+            }
+        }
+        if let Some(source) = &expect.source
+            && explanation.source.as_deref() != Some(source)
+        {
+            problems.push(format!(
+                "source {:?} (expected {source})",
+                explanation.source
+            ));
+        }
+        return Ok(if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        });
+    }
+    if let Some(request) = &case.permissions {
+        let got = authorizer.permissions_of(request)?.permissions;
+        return Ok(match &expect.permissions {
+            Some(want) if *want != got => Err(format!("permissions {got:?} (expected {want:?})")),
+            _ => Ok(()),
+        });
+    }
+    if let Some(request) = &case.list {
+        let got = authorizer.list_of(request)?;
+        return Ok(match &expect.list {
+            Some(want) if *want != got => Err(format!("list {got:?} (expected {want:?})")),
+            _ => Ok(()),
+        });
+    }
+    Ok(Err("a case needs `check`, `permissions` or `list`".into()))
+}
+
+/// Parses a snapshot document, for tools that want the document rather than an authorizer.
+///
+/// # Errors
+/// As [`writ_core::snapshot::decode`].
+pub fn snapshot_doc(text: &str) -> Result<SnapshotDoc, writ_core::SnapshotError> {
+    writ_core::snapshot::decode(text)
+}
