@@ -165,3 +165,28 @@ impl RequestError {
         }
     }
 }
+
+/// Why an import failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    #[error("`{path}`: {message}")]
+    Malformed { path: String, message: String },
+    #[error(
+        "`{path}`: unknown authorization type {found} (expected 0 GLOBAL, 1 GRANT or 2 REVOKE)"
+    )]
+    UnknownAuthorizationType { path: String, found: i64 },
+    #[error("`{path}`: an authorization needs a resource id")]
+    MissingResourceId { path: String },
+}
+
+impl ImportError {
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Malformed { .. } => "import.malformed",
+            Self::UnknownAuthorizationType { .. } => "import.unknown_authorization_type",
+            Self::MissingResourceId { .. } => "import.missing_resource_id",
+        }
+    }
+}

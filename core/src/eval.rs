@@ -217,7 +217,11 @@ impl Snapshot {
                 return Ok(verdict);
             }
             if let Some(explanation) = verdict.explanation {
-                rows.extend(explanation.rows);
+                for row in explanation.rows {
+                    if !rows.contains(&row) {
+                        rows.push(row);
+                    }
+                }
             }
         }
         Ok(Verdict {
@@ -402,182 +406,147 @@ impl Snapshot {
         let verdict = match type_name {
             // Identities: per-source results merged.
             "USER" | "GROUP" => {
-                let states: Vec<(&Source, IdState)> = sources()
-                    .map(|(sp, source)| (source, resolve(sp, source)))
-                    .collect();
-                let can_see_all = states.iter().any(|(_, state)| state.can_see_all);
-                let pick = |field: fn(&IdState) -> Option<Cause>| {
-                    states
-                        .iter()
-                        .find_map(|(source, state)| field(state).map(|cause| (*source, cause)))
-                };
-                let prohibited = pick(|state| state.prohibited);
-                let authorized = pick(|state| state.authorized);
-                let all = states
-                    .iter()
-                    .find(|(_, state)| state.can_see_all == can_see_all && state.all.is_some());
+                let states: Vec<IdState> =
+                    sources().map(|(sp, source)| resolve(sp, source)).collect();
+                let can_see_all = states.iter().any(|state| state.can_see_all);
                 let merged = IdState {
                     can_see_all,
-                    all: all.and_then(|(_, state)| state.all),
-                    authorized: authorized.map(|(_, cause)| cause),
-                    prohibited: prohibited.map(|(_, cause)| cause),
+                    all: states
+                        .iter()
+                        .filter(|state| state.can_see_all == can_see_all)
+                        .find_map(|state| state.all),
+                    authorized: states.iter().find_map(|state| state.authorized),
+                    prohibited: states.iter().find_map(|state| state.prohibited),
                 };
-                let explanation = explain.then(|| {
-                    let source = all
-                        .map(|(source, _)| *source)
-                        .or(prohibited.or(authorized).map(|(source, _)| source));
-                    source.map_or_else(
-                        || {
-                            explanation(
-                                "no_match",
-                                "no authorization matched".into(),
-                                None,
-                                Vec::new(),
-                            )
-                        },
-                        |source| self.explain_optimize(source, &merged, id),
-                    )
-                });
                 Verdict {
                     outcome: merged.outcome(),
-                    explanation,
+                    explanation: explain.then(|| self.explain_optimize(&merged, id)),
                 }
             }
             // Logging in: any source that allows suffices.
             "APPLICATION" => {
-                let mut first = None;
-                for (sp, source) in sources() {
-                    let state = resolve(sp, source);
-                    if state.allowed() {
-                        first = Some((source, state));
-                        break;
-                    }
-                    first.get_or_insert((source, state));
-                }
-                self.optimize_verdict(first, id, explain)
+                let states: Vec<IdState> =
+                    sources().map(|(sp, source)| resolve(sp, source)).collect();
+                let decided = states
+                    .iter()
+                    .find(|state| state.allowed())
+                    .or(states.first());
+                self.optimize_verdict(decided.copied(), id, explain)
             }
             // Definitions and the rest: decided on the owning source(s), each of
             // which must also let the user log in.
             _ => {
                 let login_ty = self.resolve_type_name("APPLICATION")?;
                 let login = self.resolve_check(login_ty, "ACCESS", Some("optimize"))?;
+                let may_log_in = |sp: &SourcePrincipal, source: &Source| {
+                    optimize::resolve_id(
+                        source,
+                        sp,
+                        login.ty,
+                        login.bits,
+                        source.resources.get("optimize"),
+                    )
+                    .allowed()
+                };
                 let mut first = None;
                 let mut locked_out = None;
                 for (sp, source) in sources() {
                     let state = resolve(sp, source);
-                    if state.allowed() {
-                        let login_state = optimize::resolve_id(
-                            source,
-                            sp,
-                            login.ty,
-                            login.bits,
-                            source.resources.get("optimize"),
-                        );
-                        if login_state.allowed() {
-                            first = Some((source, state));
-                            break;
-                        }
-                        locked_out.get_or_insert(source);
-                        continue;
+                    if state.allowed() && may_log_in(sp, source) {
+                        return Ok(self.optimize_verdict(Some(state), id, explain));
                     }
-                    first.get_or_insert((source, state));
+                    if state.allowed() {
+                        locked_out.get_or_insert(source);
+                    }
+                    first.get_or_insert(state);
                 }
-                match (first, locked_out) {
-                    (Some((source, state)), _) if state.allowed() => self.optimize_verdict(Some((source, state)), id, explain),
-                    (_, Some(source)) => Verdict {
+                match locked_out {
+                    Some(source) => Verdict {
                         outcome: Outcome::Deny,
                         explanation: explain.then(|| ExplanationDoc {
                             source: Some(source.name.to_string()),
                             ..explanation(
                                 "optimize.login_required",
-                                format!("granted on source `{}`, but the user may not log in to Optimize there", source.name),
+                                format!("allowed on source `{}`, but the user may not log in to Optimize there", source.name),
                                 None,
                                 Vec::new(),
                             )
                         }),
                     },
-                    (first, None) => self.optimize_verdict(first, id, explain),
+                    None => self.optimize_verdict(first, id, explain),
                 }
             }
         };
         Ok(verdict)
     }
 
-    fn optimize_verdict(
-        &self,
-        decided: Option<(&Source, IdState)>,
-        id: &str,
-        explain: bool,
-    ) -> Verdict {
-        let outcome = decided.map_or(Outcome::NoMatch, |(_, state)| state.outcome());
-        let explanation = explain.then(|| match decided {
-            Some((source, state)) => self.explain_optimize(source, &state, id),
-            None => explanation(
-                "no_match",
-                "no authorization matched".into(),
-                None,
-                Vec::new(),
-            ),
-        });
+    fn optimize_verdict(&self, decided: Option<IdState>, id: &str, explain: bool) -> Verdict {
+        let state = decided.unwrap_or_default();
         Verdict {
-            outcome,
-            explanation,
+            outcome: state.outcome(),
+            explanation: explain.then(|| self.explain_optimize(&state, id)),
         }
     }
 
-    fn explain_optimize(&self, source: &Source, state: &IdState, id: &str) -> ExplanationDoc {
-        let row = |(row, _): Cause| source.row(row).id.to_string();
-        let words = |(_, level): Cause, what: &str| format!("{} {what}", level_words(level));
-        let mut doc = match (
+    fn explain_optimize(&self, state: &IdState, id: &str) -> ExplanationDoc {
+        let row = |cause: Cause| {
+            self.sources
+                .get(cause.source)
+                .map(|source| source.row(cause.row).id.to_string())
+                .unwrap_or_default()
+        };
+        let words = |cause: Cause, what: &str| format!("{} {what}", level_words(cause.level));
+        let decide = |rule: &str, cause: Cause, what: &str, beaten: Option<Cause>| ExplanationDoc {
+            overridden: beaten.map(row).into_iter().collect(),
+            source: (self.sources.len() > 1)
+                .then(|| {
+                    self.sources
+                        .get(cause.source)
+                        .map(|source| source.name.to_string())
+                })
+                .flatten(),
+            ..explanation(
+                rule,
+                words(cause, what),
+                Some(cause.level),
+                vec![row(cause)],
+            )
+        };
+        match (
             state.can_see_all,
             state.all,
             state.authorized,
             state.prohibited,
         ) {
-            (true, all, _, Some(prohibited)) => ExplanationDoc {
-                overridden: all.map(row).into_iter().collect(),
-                ..explanation(
-                    "optimize.revoke_id",
-                    words(
-                        prohibited,
-                        &format!("revoke on `{id}` beats the grant on `*`"),
-                    ),
-                    Some(prohibited.1),
-                    vec![row(prohibited)],
-                )
-            },
-            (true, Some(all), _, None) => explanation(
-                "optimize.grant_all",
-                words(all, "grant on `*`"),
-                Some(all.1),
-                vec![row(all)],
+            (true, all, _, Some(prohibited)) => decide(
+                "optimize.revoke_id",
+                prohibited,
+                &format!("revoke on `{id}` beats the grant on `*`"),
+                all,
             ),
-            (false, all, Some(authorized), _) => ExplanationDoc {
-                overridden: all.map(row).into_iter().collect(),
-                ..explanation(
-                    "optimize.grant_id",
-                    words(authorized, &format!("grant on `{id}`")),
-                    Some(authorized.1),
-                    vec![row(authorized)],
-                )
-            },
-            (false, Some(all), None, _) => explanation(
-                "optimize.revoke_all",
-                words(all, "revoke on `*`"),
-                Some(all.1),
-                vec![row(all)],
+            (true, Some(all), _, None) => decide("optimize.grant_all", all, "grant on `*`", None),
+            (false, all, Some(authorized), _) => decide(
+                "optimize.grant_id",
+                authorized,
+                &format!("grant on `{id}`"),
+                all,
             ),
+            (false, _, None, Some(prohibited)) => decide(
+                "optimize.revoke_id",
+                prohibited,
+                &format!("revoke on `{id}`"),
+                None,
+            ),
+            (false, Some(all), None, None) => {
+                decide("optimize.revoke_all", all, "revoke on `*`", None)
+            }
             _ => explanation(
                 "no_match",
                 "no authorization matched".into(),
                 None,
                 Vec::new(),
             ),
-        };
-        if self.sources.len() > 1 {
-            doc.source = Some(source.name.to_string());
         }
-        doc
     }
 
     /// Every permission name (in catalogue order, then `ALL`) the principal holds.

@@ -42,7 +42,7 @@ mod principal;
 pub mod snapshot;
 pub mod wire;
 
-pub use error::{RequestError, SnapshotError};
+pub use error::{ImportError, RequestError, SnapshotError};
 pub use principal::Principal;
 
 use wire::{
@@ -196,5 +196,29 @@ impl Authorizer {
     pub fn list_of(&self, request: &ListRequestDoc) -> Result<ListDoc, RequestError> {
         let principal = self.principal(&request.principal())?;
         self.list(&principal, &request.permission, &request.resource_type)
+    }
+}
+
+/// How much a snapshot holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub sources: usize,
+    pub users: usize,
+    pub groups: usize,
+    pub tenants: usize,
+    pub authorizations: usize,
+}
+
+impl Authorizer {
+    /// Counts of what the snapshot holds (users and groups summed over sources).
+    pub fn stats(&self) -> Stats {
+        let sources = &self.snapshot.sources;
+        Stats {
+            sources: sources.len(),
+            users: sources.iter().map(|source| source.users.len()).sum(),
+            groups: sources.iter().map(|source| source.groups.len()).sum(),
+            tenants: self.snapshot.tenants.len(),
+            authorizations: sources.iter().map(|source| source.rows.len()).sum(),
+        }
     }
 }

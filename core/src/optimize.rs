@@ -50,8 +50,13 @@ fn levels(principal: &SourcePrincipal) -> [(Level, Vec<Owner>); 3] {
     ]
 }
 
-/// A row that set a piece of state, and its level.
-pub(crate) type Cause = (RowIx, Level);
+/// A row that set a piece of state: its source, the row, and its level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cause {
+    pub source: usize,
+    pub row: RowIx,
+    pub level: Level,
+}
 
 /// The resolution state for one resource id.
 #[derive(Debug, Clone, Copy, Default)]
@@ -111,6 +116,11 @@ pub(crate) fn resolve_id(
     id: Option<ResIx>,
 ) -> IdState {
     let mut state = IdState::default();
+    let cause = |row, level| Cause {
+        source: principal.source,
+        row,
+        level,
+    };
     let rows = |owners: &[Owner], resource: ResIx, kind: AuthorizationType| -> Option<RowIx> {
         owners
             .iter()
@@ -121,25 +131,25 @@ pub(crate) fn resolve_id(
     for (level, owners) in levels(principal) {
         if level == Level::Global {
             if let Some(row) = rows(&owners, WILDCARD, AuthorizationType::Global) {
-                state.grant_all((row, level));
+                state.grant_all(cause(row, level));
             }
             if let Some(row) = id.and_then(|id| rows(&owners, id, AuthorizationType::Global)) {
-                state.authorized = Some((row, level));
+                state.authorized = Some(cause(row, level));
             }
             continue;
         }
         if let Some(row) = rows(&owners, WILDCARD, AuthorizationType::Revoke) {
-            state.revoke_all((row, level));
+            state.revoke_all(cause(row, level));
         }
         if let Some(row) = rows(&owners, WILDCARD, AuthorizationType::Grant) {
-            state.grant_all((row, level));
+            state.grant_all(cause(row, level));
         }
         if let Some(row) = id.and_then(|id| rows(&owners, id, AuthorizationType::Revoke)) {
-            state.prohibited = Some((row, level));
+            state.prohibited = Some(cause(row, level));
             state.authorized = None;
         }
         if let Some(row) = id.and_then(|id| rows(&owners, id, AuthorizationType::Grant)) {
-            state.authorized = Some((row, level));
+            state.authorized = Some(cause(row, level));
             state.prohibited = None;
         }
     }

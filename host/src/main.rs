@@ -1,1 +1,507 @@
-fn main() {}
+//! `writ`: decide, explain and list authorization questions over a snapshot.
+
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use writ_core::import::camunda7 as import7;
+use writ_core::wire::{
+    DecisionDoc, ErrorLine, ListRequestDoc, PermissionsRequestDoc, ProfileName, RequestDoc,
+    RevokeMode, TypeRef,
+};
+use writ_core::{Authorizer, RequestError};
+
+mod demo;
+
+/// Exit code for a single check that was denied.
+const EXIT_DENIED: u8 = 1;
+/// Exit code for usage errors and bad input (snapshot, request, dump).
+const EXIT_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "writ",
+    version,
+    about = "Decide authorization questions over a snapshot, the way Camunda 7 and Optimize would",
+    long_about = "Decide authorization questions over a snapshot, the way Camunda 7 and Optimize would.\n\n\
+        A snapshot is one JSON file (format v1, see SNAPSHOT.md) holding users, groups, tenants and \
+        authorization rows. `writ` loads it, validates it (every error names its path and a stable code), \
+        and answers: may this user do this on that resource, why, what may they do there, and which \
+        resources may a list view show them.",
+    after_help = "Examples:\n  \
+        writ demo\n  \
+        writ validate org.json\n  \
+        writ check org.json --user kermit --permission READ --resource-type PROCESS_DEFINITION --resource-id invoice\n  \
+        writ check org.json --explain < requests.jsonl\n  \
+        writ permissions org.json --user kermit --resource-type PROCESS_DEFINITION --resource-id invoice\n  \
+        writ list org.json --user kermit --permission READ_HISTORY --resource-type PROCESS_DEFINITION --profile optimize\n  \
+        writ import camunda7 engine-dump.json -o org.json\n\n\
+        Exit codes: 0 success (a single check: allowed), 1 a single check denied, 2 usage or input error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the embedded example organisation and print a table of decisions with their explanations
+    Demo,
+    /// Check that a snapshot loads; print a summary, or the first error with its path and code
+    Validate {
+        /// The snapshot file (`-` for stdin)
+        snapshot: PathBuf,
+    },
+    /// Decide one request from flags, or JSON lines from stdin (one decision per line, in order)
+    #[command(
+        long_about = "Decide one request from flags, or JSON lines from stdin.\n\n\
+        Without --user, every stdin line is one request and yields one line on stdout, in input order:\n  \
+        {\"user\":\"kermit\",\"permission\":\"READ\",\"resourceType\":\"PROCESS_DEFINITION\",\"resourceId\":\"invoice\"}\n\
+        Optional fields: groups (replaces stored memberships), tenantId, source, profile (camunda7|optimize), \
+        and instead of permission/resourceType/resourceId, anyOf or allOf: a list of \
+        {permission, resourceType, resourceId}. anyOf is ordered: the first check that matches a row decides.\n\n\
+        A decision line is {\"allowed\":true|false}, plus rule, reason, level and rows with --explain. \
+        A malformed line yields {\"error\":{\"code\":…,\"message\":…}} and the rest continue."
+    )]
+    Check {
+        #[command(flatten)]
+        query: CheckArgs,
+        /// Add the deciding rows, their level and the rule to every decision
+        #[arg(long)]
+        explain: bool,
+    },
+    /// `check --explain`: the decision, the rows that decided it and the rule that made them win
+    Explain {
+        #[command(flatten)]
+        query: CheckArgs,
+    },
+    /// Every permission a user holds on one resource (one call gates a whole toolbar)
+    Permissions {
+        snapshot: PathBuf,
+        #[command(flatten)]
+        principal: PrincipalArgs,
+        #[arg(long, value_name = "TYPE")]
+        resource_type: String,
+        #[arg(long, value_name = "ID")]
+        resource_id: Option<String>,
+        #[arg(long, value_name = "TENANT")]
+        tenant_id: Option<String>,
+    },
+    /// Which resources of a type a list view may show: all, all except some ids, or only some ids
+    List {
+        snapshot: PathBuf,
+        #[command(flatten)]
+        principal: PrincipalArgs,
+        #[arg(long)]
+        permission: String,
+        #[arg(long, value_name = "TYPE")]
+        resource_type: String,
+    },
+    /// Build a snapshot from another system's export
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write a generated organisation of the given size (for benchmarks)
+    Generate {
+        #[arg(long, default_value_t = 10_000)]
+        users: usize,
+        #[arg(long, default_value_t = 1_000)]
+        groups: usize,
+        #[arg(long, default_value_t = 100_000)]
+        authorizations: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output file (default: stdout)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Camunda 7 REST API responses (one dump per engine) → one snapshot
+    #[command(
+        long_about = "Camunda 7 REST API responses (one dump per engine) → one snapshot.\n\n\
+        A dump is one JSON object whose keys hold the REST responses verbatim: authorizations (GET /authorization), \
+        users (GET /user), groups (GET /group), groupMembers ({\"<groupId>\": GET /user?memberOfGroup=…}), \
+        tenants (GET /tenant), tenantUserMembers ({\"<tenantId>\": GET /user?memberOfTenant=…}), \
+        tenantGroupMembers ({\"<tenantId>\": GET /group?memberOfTenant=…}) and an optional engine name. \
+        Several dumps become several sources (for Optimize's multi-engine rules)."
+    )]
+    Camunda7 {
+        /// One dump per engine
+        #[arg(required = true)]
+        dumps: Vec<PathBuf>,
+        /// Where to write the snapshot
+        #[arg(short, long)]
+        output: PathBuf,
+        /// When REVOKE rows are consulted (the engine's authorizationCheckRevokes)
+        #[arg(long, value_enum, default_value_t = RevokeArg::Auto)]
+        revoke_mode: RevokeArg,
+        /// Whether tenant membership is checked (the engine's tenantCheckEnabled)
+        #[arg(long, value_enum, default_value_t = Switch::On)]
+        tenant_checks: Switch,
+        /// A group whose members skip tenant checks, besides camunda-admin (repeatable)
+        #[arg(long = "admin-group", value_name = "ID")]
+        admin_groups: Vec<String>,
+        /// A revision label for the snapshot
+        #[arg(long)]
+        revision: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RevokeArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Switch {
+    On,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    Camunda7,
+    Optimize,
+}
+
+impl From<ProfileArg> for ProfileName {
+    fn from(profile: ProfileArg) -> Self {
+        match profile {
+            ProfileArg::Camunda7 => Self::Camunda7,
+            ProfileArg::Optimize => Self::Optimize,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct PrincipalArgs {
+    /// The user who asks
+    #[arg(long)]
+    user: String,
+    /// Groups to use instead of the stored memberships (comma-separated; `--groups ''` for none)
+    #[arg(long, value_delimiter = ',')]
+    groups: Option<Vec<String>>,
+    /// The source (engine) to decide on, for snapshots with several
+    #[arg(long)]
+    source: Option<String>,
+    /// Decide under this profile instead of the snapshot's
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The snapshot file
+    snapshot: PathBuf,
+    /// The user who asks (without it, requests are read as JSON lines from stdin)
+    #[arg(long, requires_all = ["permission", "resource_type"])]
+    user: Option<String>,
+    /// Groups to use instead of the stored memberships (comma-separated)
+    #[arg(long, value_delimiter = ',', requires = "user")]
+    groups: Option<Vec<String>>,
+    /// The permission asked for (e.g. READ, ALL)
+    #[arg(long, requires = "user")]
+    permission: Option<String>,
+    /// The resource type, by name or integer id (e.g. PROCESS_DEFINITION or 6)
+    #[arg(long, value_name = "TYPE", requires = "user")]
+    resource_type: Option<String>,
+    /// The resource id (omit for a check on all resources of the type)
+    #[arg(long, value_name = "ID", requires = "user")]
+    resource_id: Option<String>,
+    /// The tenant the resource belongs to
+    #[arg(long, value_name = "TENANT", requires = "user")]
+    tenant_id: Option<String>,
+    /// The source (engine) to decide on
+    #[arg(long, requires = "user")]
+    source: Option<String>,
+    /// Decide under this profile instead of the snapshot's
+    #[arg(long, value_enum, requires = "user")]
+    profile: Option<ProfileArg>,
+}
+
+impl CheckArgs {
+    /// The request the flags describe, if they describe one.
+    fn request(&self) -> Option<RequestDoc> {
+        let user = self.user.clone()?;
+        Some(RequestDoc {
+            user: Some(user),
+            groups: self.groups.clone(),
+            tenant_id: self.tenant_id.clone(),
+            source: self.source.clone(),
+            profile: self.profile.map(Into::into),
+            permission: self.permission.clone(),
+            resource_type: self.resource_type.as_deref().map(type_ref),
+            resource_id: self.resource_id.clone(),
+            any_of: None,
+            all_of: None,
+        })
+    }
+}
+
+/// A type given on the command line: a name, or an integer id.
+fn type_ref(text: &str) -> TypeRef {
+    text.parse()
+        .map_or_else(|_| TypeRef::Name(text.to_owned()), TypeRef::Id)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("writ: {error:#}");
+            ExitCode::from(EXIT_INPUT)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Demo => demo::run(),
+        Command::Validate { snapshot } => {
+            let authorizer = load(&snapshot)?;
+            println!("{}", demo::summary(&authorizer));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { query, explain } => check(&query, explain),
+        Command::Explain { query } => check(&query, true),
+        Command::Permissions {
+            snapshot,
+            principal,
+            resource_type,
+            resource_id,
+            tenant_id,
+        } => {
+            let authorizer = load(&snapshot)?;
+            let request = PermissionsRequestDoc {
+                user: Some(principal.user),
+                groups: principal.groups,
+                source: principal.source,
+                profile: principal.profile.map(Into::into),
+                resource_type: type_ref(&resource_type),
+                resource_id,
+                tenant_id,
+            };
+            answer(authorizer.permissions_of(&request))
+        }
+        Command::List {
+            snapshot,
+            principal,
+            permission,
+            resource_type,
+        } => {
+            let authorizer = load(&snapshot)?;
+            let request = ListRequestDoc {
+                user: Some(principal.user),
+                groups: principal.groups,
+                source: principal.source,
+                profile: principal.profile.map(Into::into),
+                permission,
+                resource_type: type_ref(&resource_type),
+            };
+            answer(authorizer.list_of(&request))
+        }
+        Command::Import(ImportCommand::Camunda7 {
+            dumps,
+            output,
+            revoke_mode,
+            tenant_checks,
+            admin_groups,
+            revision,
+        }) => import_camunda7(
+            &dumps,
+            &output,
+            revoke_mode,
+            tenant_checks,
+            admin_groups,
+            revision,
+        ),
+        Command::Generate {
+            users,
+            groups,
+            authorizations,
+            seed,
+            output,
+        } => {
+            let shape = writ_core::generate::Shape {
+                users,
+                groups,
+                authorizations,
+                ..writ_core::generate::Shape::BENCH
+            };
+            let text = serde_json::to_string(&writ_core::generate::camunda7(shape, seed))?;
+            match output {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write `{}`", path.display()))?,
+                None => println!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Loads a snapshot, reporting a rejection as `error[code]: message`.
+fn load(path: &Path) -> anyhow::Result<Authorizer> {
+    let text = if path.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).context("cannot read the snapshot from stdin")?
+    } else {
+        std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?
+    };
+    Authorizer::from_json(&text)
+        .map_err(|error| anyhow::anyhow!("error[{}]: {}: {error}", error.code(), path.display()))
+}
+
+/// Prints a one-shot answer, or its error as an error line (exit 2).
+fn answer<T: serde::Serialize>(result: Result<T, RequestError>) -> anyhow::Result<ExitCode> {
+    match result {
+        Ok(value) => {
+            println!("{}", serde_json::to_string(&value)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            println!(
+                "{}",
+                serde_json::to_string(&ErrorLine {
+                    error: error.to_doc()
+                })?
+            );
+            Ok(ExitCode::from(EXIT_INPUT))
+        }
+    }
+}
+
+fn decide(
+    authorizer: &Authorizer,
+    request: &RequestDoc,
+    explain: bool,
+) -> Result<DecisionDoc, RequestError> {
+    if explain {
+        authorizer.explain(request)
+    } else {
+        authorizer.check(request).map(|allowed| DecisionDoc {
+            allowed,
+            explanation: None,
+        })
+    }
+}
+
+fn check(query: &CheckArgs, explain: bool) -> anyhow::Result<ExitCode> {
+    let authorizer = load(&query.snapshot)?;
+    if let Some(request) = query.request() {
+        return Ok(match decide(&authorizer, &request, explain) {
+            Ok(decision) => {
+                println!("{}", serde_json::to_string(&decision)?);
+                if decision.allowed {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(EXIT_DENIED)
+                }
+            }
+            Err(error) => {
+                println!(
+                    "{}",
+                    serde_json::to_string(&ErrorLine {
+                        error: error.to_doc()
+                    })?
+                );
+                ExitCode::from(EXIT_INPUT)
+            }
+        });
+    }
+    let input = BufReader::with_capacity(64 * 1024, std::io::stdin().lock());
+    stream(&authorizer, explain, input, std::io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One decision line per request line, in order, in constant memory. Output is
+/// flushed whenever the input has nothing more buffered, so `writ check` works
+/// both for bulk pipes and as an interactive coprocess.
+fn stream<R: Read>(
+    authorizer: &Authorizer,
+    explain: bool,
+    mut input: BufReader<R>,
+    output: impl Write,
+) -> anyhow::Result<()> {
+    let mut output = BufWriter::with_capacity(64 * 1024, output);
+    let mut line = String::new();
+    loop {
+        // Nothing buffered means the next read may block: answer what we have first.
+        if input.buffer().is_empty() {
+            output.flush()?;
+        }
+        line.clear();
+        if input.read_line(&mut line).context("cannot read stdin")? == 0 {
+            break;
+        }
+        let answer = serde_json::from_str::<RequestDoc>(&line)
+            .map_err(|error| RequestError::Malformed {
+                message: error.to_string(),
+            })
+            .and_then(|request| decide(authorizer, &request, explain));
+        match answer {
+            Ok(decision) => serde_json::to_writer(&mut output, &decision)?,
+            Err(error) => serde_json::to_writer(
+                &mut output,
+                &ErrorLine {
+                    error: error.to_doc(),
+                },
+            )?,
+        }
+        output.write_all(b"\n")?;
+    }
+    output.flush()?;
+    Ok(())
+}
+
+fn import_camunda7(
+    dumps: &[PathBuf],
+    output: &Path,
+    revoke_mode: RevokeArg,
+    tenant_checks: Switch,
+    admin_groups: Vec<String>,
+    revision: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let mut parsed = Vec::with_capacity(dumps.len());
+    for path in dumps {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        let dump = import7::parse_dump(&text).map_err(|error| {
+            anyhow::anyhow!("error[{}]: {}: {error}", error.code(), path.display())
+        })?;
+        parsed.push(dump);
+    }
+    let options = import7::ImportOptions {
+        revoke_mode: match revoke_mode {
+            RevokeArg::Auto => RevokeMode::Auto,
+            RevokeArg::Always => RevokeMode::Always,
+            RevokeArg::Never => RevokeMode::Never,
+        },
+        tenant_checks: tenant_checks == Switch::On,
+        admin_groups,
+        revision,
+    };
+    let imported = import7::import(&parsed, &options)
+        .map_err(|error| anyhow::anyhow!("error[{}]: {error}", error.code()))?;
+    for warning in &imported.warnings {
+        eprintln!("warning: {warning}");
+    }
+    // Never write a snapshot that would not load.
+    let authorizer = Authorizer::from_doc(&imported.snapshot).map_err(|error| {
+        anyhow::anyhow!(
+            "error[{}]: the imported snapshot is invalid: {error}",
+            error.code()
+        )
+    })?;
+    let text = serde_json::to_string_pretty(&imported.snapshot)?;
+    std::fs::write(output, text + "\n")
+        .with_context(|| format!("cannot write `{}`", output.display()))?;
+    eprintln!("wrote {}: {}", output.display(), demo::summary(&authorizer));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,153 @@
+//! `writ demo`: the embedded example organisation, a dozen questions, and a table
+//! of the answers with their explanations.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use writ_core::Authorizer;
+use writ_core::wire::RequestDoc;
+
+const ORGANISATION: &str = include_str!("../demo/org.json");
+const REQUESTS: &str = include_str!("../demo/requests.jsonl");
+
+/// One line describing a loaded snapshot.
+pub(crate) fn summary(authorizer: &Authorizer) -> String {
+    let stats = authorizer.stats();
+    format!(
+        "ok: revision {}, profile {}, {} source(s), {} users, {} groups, {} tenants, {} authorizations",
+        authorizer.revision().unwrap_or("(none)"),
+        authorizer.profile().as_str(),
+        stats.sources,
+        stats.users,
+        stats.groups,
+        stats.tenants,
+        stats.authorizations,
+    )
+}
+
+pub(crate) fn run() -> anyhow::Result<ExitCode> {
+    let authorizer = Authorizer::from_json(ORGANISATION).map_err(|error| {
+        anyhow::anyhow!(
+            "the embedded organisation is invalid: {} {error}",
+            error.code()
+        )
+    })?;
+    println!("writ demo: the embedded example organisation (host/demo/org.json)");
+    println!("{}\n", summary(&authorizer));
+    let mut rows = vec![[
+        "user".to_owned(),
+        "asks".into(),
+        "decision".into(),
+        "rule".into(),
+        "why (deciding rows)".into(),
+    ]];
+    for line in REQUESTS.lines().filter(|line| !line.trim().is_empty()) {
+        let request: RequestDoc = serde_json::from_str(line)?;
+        let decision = authorizer
+            .explain(&request)
+            .map_err(|error| anyhow::anyhow!("{} {error}", error.code()))?;
+        let explanation = decision
+            .explanation
+            .unwrap_or_else(|| unreachable_explanation());
+        let why = if explanation.rows.is_empty() {
+            explanation.reason
+        } else {
+            format!("{} ({})", explanation.reason, explanation.rows.join(", "))
+        };
+        rows.push([
+            request.user.clone().unwrap_or_default(),
+            question(&request),
+            if decision.allowed {
+                "ALLOW".into()
+            } else {
+                "deny".into()
+            },
+            explanation.rule,
+            why,
+        ]);
+    }
+    print!("{}", table(&rows));
+    println!(
+        "\nTry: writ explain host/demo/org.json --user gonzo --permission READ --resource-type PROCESS_DEFINITION --resource-id invoice"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn unreachable_explanation() -> writ_core::wire::ExplanationDoc {
+    writ_core::wire::ExplanationDoc {
+        rule: "none".into(),
+        reason: "no explanation".into(),
+        level: None,
+        rows: Vec::new(),
+        overridden: Vec::new(),
+        source: None,
+        decided_by: None,
+    }
+}
+
+/// "READ on PROCESS_DEFINITION invoice [tenant apac] (optimize)".
+fn question(request: &RequestDoc) -> String {
+    let mut text = match (
+        &request.permission,
+        &request.resource_type,
+        &request.any_of,
+        &request.all_of,
+    ) {
+        (Some(permission), Some(ty), _, _) => {
+            format!(
+                "{permission} on {ty} {}",
+                request.resource_id.as_deref().unwrap_or("*")
+            )
+        }
+        (_, _, Some(list), _) | (_, _, _, Some(list)) => {
+            let kind = if request.any_of.is_some() {
+                "any of"
+            } else {
+                "all of"
+            };
+            let parts: Vec<String> = list
+                .iter()
+                .map(|check| {
+                    format!(
+                        "{} on {} {}",
+                        check.permission,
+                        check.resource_type,
+                        check.resource_id.as_deref().unwrap_or("*")
+                    )
+                })
+                .collect();
+            format!("{kind}: {}", parts.join(" | "))
+        }
+        _ => "?".into(),
+    };
+    if let Some(tenant) = &request.tenant_id {
+        let _ = write!(text, " [tenant {tenant}]");
+    }
+    if let Some(profile) = request.profile {
+        let _ = write!(text, " ({})", profile.as_str());
+    }
+    text
+}
+
+fn table(rows: &[[String; 5]]) -> String {
+    let mut widths = [0usize; 5];
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+        if i == 0 {
+            let rule: Vec<String> = widths.iter().map(|&width| "-".repeat(width)).collect();
+            let _ = writeln!(out, "{}", rule.join("  "));
+        }
+    }
+    out
+}

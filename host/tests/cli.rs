@@ -1,0 +1,313 @@
+//! The `writ` command end to end: exit codes, output shapes, error codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const ORG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/org.json");
+
+fn writ(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_writ"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("writ starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("writ finishes")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("writ-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write temp file");
+    path
+}
+
+const READ_INVOICE: &[&str] = &[
+    "--permission",
+    "READ",
+    "--resource-type",
+    "PROCESS_DEFINITION",
+    "--resource-id",
+    "invoice",
+];
+
+#[test]
+fn single_check_exit_codes_follow_the_decision() {
+    let allowed = writ(
+        &[&["check", ORG, "--user", "kermit"], READ_INVOICE].concat(),
+        "",
+    );
+    assert_eq!(allowed.status.code(), Some(0));
+    assert_eq!(stdout(&allowed).trim(), r#"{"allowed":true}"#);
+    let denied = writ(
+        &[&["check", ORG, "--user", "gonzo"], READ_INVOICE].concat(),
+        "",
+    );
+    assert_eq!(denied.status.code(), Some(1));
+    assert_eq!(stdout(&denied).trim(), r#"{"allowed":false}"#);
+}
+
+#[test]
+fn explain_names_rows_level_and_rule() {
+    let output = writ(
+        &[&["explain", ORG, "--user", "gonzo"], READ_INVOICE].concat(),
+        "",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let decision: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(decision["allowed"], false);
+    assert_eq!(decision["rule"], "camunda7.level");
+    assert_eq!(decision["level"], "user");
+    assert_eq!(decision["rows"], serde_json::json!(["gonzo-no-read"]));
+    assert_eq!(decision["overridden"], serde_json::json!(["acct-invoice"]));
+}
+
+#[test]
+fn unknown_permission_is_an_input_error_with_its_code() {
+    let output = writ(
+        &[
+            "check",
+            ORG,
+            "--user",
+            "kermit",
+            "--permission",
+            "FLY",
+            "--resource-type",
+            "PROCESS_DEFINITION",
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let line: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(line["error"]["code"], "request.unknown_permission");
+}
+
+#[test]
+fn stdin_lines_answer_in_order_and_survive_bad_lines() {
+    let input = [
+        r#"{"user":"kermit","permission":"READ","resourceType":"PROCESS_DEFINITION","resourceId":"invoice"}"#,
+        "not json",
+        r#"{"user":"kermit","permission":"FLY","resourceType":"PROCESS_DEFINITION"}"#,
+        r#"{"user":"gonzo","permission":"READ","resourceType":"PROCESS_DEFINITION","resourceId":"invoice"}"#,
+        r#"{"user":"kermit","allOf":[{"permission":"READ","resourceType":"PROCESS_DEFINITION","resourceId":"invoice"},{"permission":"CREATE_INSTANCE","resourceType":6,"resourceId":"invoice"}]}"#,
+        r#"{"permission":"READ","resourceType":"PROCESS_DEFINITION"}"#,
+    ]
+    .join("\n");
+    let output = writ(&["check", ORG], &input);
+    assert_eq!(output.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[0], serde_json::json!({"allowed": true}));
+    assert_eq!(lines[1]["error"]["code"], "request.malformed");
+    assert_eq!(lines[2]["error"]["code"], "request.unknown_permission");
+    assert_eq!(lines[3], serde_json::json!({"allowed": false}));
+    assert_eq!(lines[4], serde_json::json!({"allowed": true}));
+    assert_eq!(lines[5]["error"]["code"], "request.missing_user");
+}
+
+#[test]
+fn check_explain_flag_adds_explanations_to_stream() {
+    let output = writ(
+        &["check", ORG, "--explain"],
+        r#"{"user":"animal","permission":"READ","resourceType":"PROCESS_DEFINITION","resourceId":"x"}"#,
+    );
+    let line: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(line["rule"], "no_match");
+    assert_eq!(line["rows"], serde_json::json!([]));
+}
+
+#[test]
+fn permissions_and_list_print_one_object() {
+    let output = writ(
+        &[
+            "permissions",
+            ORG,
+            "--user",
+            "kermit",
+            "--resource-type",
+            "PROCESS_DEFINITION",
+            "--resource-id",
+            "invoice",
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let held: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(
+        held["permissions"],
+        serde_json::json!(["READ", "CREATE_INSTANCE", "READ_HISTORY", "TASK_ASSIGN"])
+    );
+    let list = writ(
+        &[
+            "list",
+            ORG,
+            "--user",
+            "gonzo",
+            "--permission",
+            "READ",
+            "--resource-type",
+            "PROCESS_DEFINITION",
+        ],
+        "",
+    );
+    let view: serde_json::Value = serde_json::from_str(&stdout(&list)).expect("json");
+    assert_eq!(view, serde_json::json!({"kind": "only", "ids": []}));
+    let optimize = writ(
+        &[
+            "list",
+            ORG,
+            "--user",
+            "kermit",
+            "--permission",
+            "ACCESS",
+            "--resource-type",
+            "APPLICATION",
+            "--profile",
+            "optimize",
+        ],
+        "",
+    );
+    let view: serde_json::Value = serde_json::from_str(&stdout(&optimize)).expect("json");
+    assert_eq!(
+        view,
+        serde_json::json!({"kind": "only", "ids": ["optimize", "tasklist"]})
+    );
+}
+
+#[test]
+fn validate_reports_path_and_code_and_exits_2() {
+    let good = writ(&["validate", ORG], "");
+    assert_eq!(good.status.code(), Some(0));
+    assert!(stdout(&good).starts_with("ok: revision demo-2026-11"));
+    let bad = temp_file(
+        "bad.json",
+        r#"{"format":1,"profile":"camunda7","users":[{"id":"a","groups":["nope"]}]}"#,
+    );
+    let output = writ(&["validate", bad.to_str().expect("utf-8 path")], "");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error[snapshot.unknown_group]"), "{stderr}");
+    assert!(stderr.contains("`users[0].groups[0]`"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(writ(&["check"], "").status.code(), Some(2));
+    assert_eq!(
+        writ(&["check", ORG, "--user", "kermit"], "").status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        writ(
+            &[
+                "check",
+                "/no/such/file.json",
+                "--user",
+                "a",
+                "--permission",
+                "READ",
+                "--resource-type",
+                "USER"
+            ],
+            ""
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn import_camunda7_writes_a_loadable_snapshot() {
+    let dump = temp_file(
+        "dump.json",
+        r#"{"engine":"main",
+            "authorizations":[{"id":"a1","type":1,"permissions":["READ"],"userId":null,"groupId":"sales","resourceType":6,"resourceId":"invoice"},
+                              {"id":"a2","type":2,"permissions":["ALL"],"userId":"kermit","groupId":null,"resourceType":6,"resourceId":"payroll"}],
+            "users":[{"id":"kermit","firstName":"Kermit","lastName":"Frog","email":"k@example.org"}],
+            "groups":[{"id":"sales","name":"Sales","type":"WORKFLOW"}],
+            "groupMembers":{"sales":[{"id":"kermit"}]},
+            "tenants":[], "tenantUserMembers":{}, "tenantGroupMembers":{}}"#,
+    );
+    let out = dump.with_file_name("imported.json");
+    let output = writ(
+        &[
+            "import",
+            "camunda7",
+            dump.to_str().expect("path"),
+            "-o",
+            out.to_str().expect("path"),
+            "--revoke-mode",
+            "always",
+            "--tenant-checks",
+            "off",
+            "--admin-group",
+            "ops",
+        ],
+        "",
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("read")).expect("json");
+    assert_eq!(snapshot["options"]["revokeMode"], "always");
+    assert_eq!(snapshot["options"]["tenantChecks"], false);
+    assert_eq!(
+        snapshot["options"]["adminGroups"],
+        serde_json::json!(["ops"])
+    );
+    assert_eq!(snapshot["sources"][0]["name"], "main");
+    let check = writ(
+        &[
+            &["check", out.to_str().expect("path"), "--user", "kermit"],
+            READ_INVOICE,
+        ]
+        .concat(),
+        "",
+    );
+    assert_eq!(check.status.code(), Some(0));
+    let bad = temp_file(
+        "bad-dump.json",
+        r#"{"authorizations":[{"id":"x","type":"GRANT"}]}"#,
+    );
+    let output = writ(
+        &[
+            "import",
+            "camunda7",
+            bad.to_str().expect("path"),
+            "-o",
+            out.to_str().expect("path"),
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("error[import.malformed]"));
+}
+
+#[test]
+fn demo_prints_a_table() {
+    let output = writ(&["demo"], "");
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.contains("camunda7.level"), "{text}");
+    assert!(text.contains("tenant.not_member"), "{text}");
+}
