@@ -1,1 +1,98 @@
-fn main() {}
+//! Snapshot decode + index build, and single checks, on the generated benchmark
+//! organisation (10k users, 1k groups, 100k authorizations).
+
+#![allow(
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and benchmark code: a failure should stop loudly"
+)]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use writ_core::Authorizer;
+use writ_core::generate::{self, Rng, Shape};
+use writ_core::wire::{PrincipalDoc, RequestDoc, TypeRef};
+
+fn organisation() -> String {
+    serde_json::to_string(&generate::camunda7(Shape::BENCH, 1)).unwrap_or_default()
+}
+
+/// A spread of requests over users and definitions, known ids and unknown ones.
+fn requests(count: usize) -> Vec<RequestDoc> {
+    let mut rng = Rng::new(7);
+    let permissions = ["READ", "UPDATE", "READ_HISTORY", "CREATE_INSTANCE"];
+    (0..count)
+        .map(|_| RequestDoc {
+            user: Some(format!("user-{}", rng.below(Shape::BENCH.users))),
+            permission: Some(permissions[rng.below(permissions.len())].to_owned()),
+            resource_type: Some(TypeRef::Name("PROCESS_DEFINITION".into())),
+            resource_id: Some(format!(
+                "process-{}",
+                rng.below(Shape::BENCH.definitions + 500)
+            )),
+            ..RequestDoc::default()
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let text = organisation();
+    let mut load = c.benchmark_group("load");
+    load.sample_size(10);
+    load.throughput(Throughput::Bytes(text.len() as u64));
+    load.bench_function("decode+index 100k rows", |b| {
+        b.iter(|| Authorizer::from_json(black_box(&text)))
+    });
+    load.finish();
+
+    let Ok(authorizer) = Authorizer::from_json(&text) else {
+        panic!("the generated organisation loads")
+    };
+    let requests = requests(1024);
+    let mut i = 0;
+    c.bench_function("check (request with string ids)", |b| {
+        b.iter(|| {
+            i = (i + 1) & 1023;
+            authorizer.check(black_box(&requests[i]))
+        });
+    });
+
+    let principals: Vec<_> = requests
+        .iter()
+        .map(|request| {
+            let doc = PrincipalDoc {
+                user: request.user.clone(),
+                ..PrincipalDoc::default()
+            };
+            authorizer
+                .principal(&doc)
+                .unwrap_or_else(|_| panic!("principal resolves"))
+        })
+        .collect();
+    let mut i = 0;
+    c.bench_function("can (resolved principal)", |b| {
+        b.iter(|| {
+            i = (i + 1) & 1023;
+            let request = &requests[i];
+            authorizer.can(
+                black_box(&principals[i]),
+                request.permission.as_deref().unwrap_or("READ"),
+                "PROCESS_DEFINITION",
+                request.resource_id.as_deref(),
+            )
+        });
+    });
+    let mut i = 0;
+    c.bench_function("explain (request with string ids)", |b| {
+        b.iter(|| {
+            i = (i + 1) & 1023;
+            authorizer.explain(black_box(&requests[i]))
+        });
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -115,13 +115,70 @@ fn step_entries<'s>(
 }
 
 /// The engine's check without tenant or switch handling: the hot path.
+///
+/// The same order as [`STEPS`], walked level by level: one pass over each owner's
+/// specific and wildcard rows records which of the level's four steps match
+/// (bits 0–3 in step order), and the lowest set bit decides. Two index lookups
+/// per owner, no allocation. [`explain`] walks [`STEPS`] one by one; the
+/// conformance runner checks that both agree on every vector.
 pub(crate) fn decide(source: &Source, principal: &SourcePrincipal, query: Query) -> Outcome {
-    for step in STEPS {
-        if step_entries(source, principal, query, step)
-            .next()
-            .is_some()
-        {
-            return step.outcome();
+    const SPECIFIC_GRANT: u8 = 1;
+    const SPECIFIC_REVOKE: u8 = 2;
+    const WILDCARD_GRANT: u8 = 4;
+    const WILDCARD_REVOKE: u8 = 8;
+    let specific = match query.target {
+        Target::Id(Some(id)) => Some(id),
+        Target::Id(None) | Target::Any => None,
+    };
+    let enabled = if principal.revokes {
+        0b1111
+    } else {
+        SPECIFIC_GRANT | WILDCARD_GRANT
+    };
+    let matches = |owner: Owner| -> u8 {
+        let mut found = 0;
+        if let Some(id) = specific {
+            for entry in source.index.rows_on(owner, query.ty, id) {
+                found |= if qualifies(entry, false, query.bits) {
+                    SPECIFIC_GRANT
+                } else {
+                    0
+                } | if qualifies(entry, true, query.bits) {
+                    SPECIFIC_REVOKE
+                } else {
+                    0
+                };
+            }
+        }
+        for entry in source.index.rows_on(owner, query.ty, WILDCARD) {
+            found |= if qualifies(entry, false, query.bits) {
+                WILDCARD_GRANT
+            } else {
+                0
+            } | if qualifies(entry, true, query.bits) {
+                WILDCARD_REVOKE
+            } else {
+                0
+            };
+        }
+        found & enabled
+    };
+    let levels = [
+        principal.user.map_or(0, |user| matches(Owner::User(user))),
+        principal
+            .groups
+            .iter()
+            .fold(0, |found, &group| found | matches(Owner::Group(group))),
+        matches(Owner::Global),
+    ];
+    for found in levels {
+        if found != 0 {
+            // Revoke steps sit at odd bit positions (1 and 3).
+            return if found.trailing_zeros() % 2 == 1 {
+                Outcome::Deny
+            } else {
+                Outcome::Allow
+            };
         }
     }
     Outcome::NoMatch

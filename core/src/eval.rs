@@ -16,7 +16,8 @@ pub(crate) struct Check<'r> {
     pub ty: TypeIx,
     pub bits: u32,
     pub permission: &'r str,
-    /// `None` or `"*"`: no specific resource.
+    /// As asked: under `camunda7`, `None` and `"*"` both mean no specific
+    /// resource; under `optimize`, `"*"` asks whether the user may see all.
     pub resource_id: Option<&'r str>,
 }
 
@@ -101,7 +102,7 @@ impl Snapshot {
             ty,
             bits,
             permission,
-            resource_id: resource_id.filter(|id| *id != "*"),
+            resource_id,
         })
     }
 
@@ -136,6 +137,7 @@ impl Snapshot {
                     permission,
                     request.resource_id.as_deref(),
                 )?;
+                self.require_id(principal.profile, check)?;
                 return self.finish(
                     &principal,
                     self.single(&principal, check, explain)?,
@@ -163,12 +165,28 @@ impl Snapshot {
             .iter()
             .map(|doc| self.check_doc(doc))
             .collect::<Result<Vec<_>, _>>()?;
+        // Every part must be well-formed, not just the ones evaluation reaches.
+        for check in &checks {
+            self.require_id(principal.profile, *check)?;
+        }
         let verdict = if any {
             self.any_of(&principal, &checks, explain)?
         } else {
             self.all_of(&principal, &checks, explain)?
         };
         self.finish(&principal, verdict, request.tenant_id.as_deref(), explain)
+    }
+
+    /// Under `optimize`, every question but a tenant's names a resource id.
+    fn require_id(&self, profile: ProfileName, check: Check<'_>) -> Result<(), RequestError> {
+        let name = &*self.catalogue.ty(check.ty).name;
+        if profile == ProfileName::Optimize && check.resource_id.is_none() && name != "TENANT" {
+            return Err(RequestError::MissingResourceId {
+                profile: "optimize",
+                resource_type: name.to_owned(),
+            });
+        }
+        Ok(())
     }
 
     /// `anyOf`: the first check with a definite answer decides (`IFNULL(c1, IFNULL(c2, … 0))`).
@@ -339,7 +357,7 @@ impl Snapshot {
             };
         };
         let target = match check.resource_id {
-            None => Target::Any,
+            None | Some("*") => Target::Any,
             Some(id) => Target::Id(source.resources.get(id)),
         };
         let query = Query {
@@ -376,26 +394,27 @@ impl Snapshot {
     ) -> Result<Verdict, RequestError> {
         let type_name = &*self.catalogue.ty(check.ty).name;
         let Some(id) = check.resource_id else {
-            if type_name == "TENANT" {
-                return Ok(Verdict {
-                    outcome: Outcome::Allow,
-                    explanation: explain.then(|| {
-                        explanation(
-                            "optimize.null_tenant",
-                            "no tenant: always allowed".into(),
-                            None,
-                            Vec::new(),
-                        )
-                    }),
-                });
-            }
-            return Err(RequestError::MissingResourceId {
-                profile: "optimize",
-                resource_type: type_name.to_owned(),
+            self.require_id(principal.profile, check)?;
+            return Ok(Verdict {
+                outcome: Outcome::Allow,
+                explanation: explain.then(|| {
+                    explanation(
+                        "optimize.null_tenant",
+                        "no tenant: always allowed".into(),
+                        None,
+                        Vec::new(),
+                    )
+                }),
             });
         };
         let resolve = |sp: &SourcePrincipal, source: &Source| {
-            optimize::resolve_id(source, sp, check.ty, check.bits, source.resources.get(id))
+            // `"*"` is resolved like an id no row names: allowed exactly when the user may see all.
+            let named = if id == "*" {
+                None
+            } else {
+                source.resources.get(id)
+            };
+            optimize::resolve_id(source, sp, check.ty, check.bits, named)
         };
         let sources = || {
             principal
@@ -448,7 +467,7 @@ impl Snapshot {
                     )
                     .allowed()
                 };
-                let mut first = None;
+                let mut states = Vec::new();
                 let mut locked_out = None;
                 for (sp, source) in sources() {
                     let state = resolve(sp, source);
@@ -458,7 +477,7 @@ impl Snapshot {
                     if state.allowed() {
                         locked_out.get_or_insert(source);
                     }
-                    first.get_or_insert(state);
+                    states.push(state);
                 }
                 match locked_out {
                     Some(source) => Verdict {
@@ -473,7 +492,7 @@ impl Snapshot {
                             )
                         }),
                     },
-                    None => self.optimize_verdict(first, id, explain),
+                    None => self.optimize_verdict(decisive(&states), id, explain),
                 }
             }
         };
@@ -664,6 +683,16 @@ impl Snapshot {
             }
         }
     }
+}
+
+/// Of several sources' states, the one that decides: an allowing one, else a
+/// denying one, else the first (no match anywhere).
+fn decisive(states: &[IdState]) -> Option<IdState> {
+    let with = |outcome| states.iter().find(|state| state.outcome() == outcome);
+    with(Outcome::Allow)
+        .or_else(|| with(Outcome::Deny))
+        .or(states.first())
+        .copied()
 }
 
 /// "all except `ids`" (`all`) or "only `ids`".

@@ -46,9 +46,9 @@ pub(crate) fn run() -> anyhow::Result<ExitCode> {
         let decision = authorizer
             .explain(&request)
             .map_err(|error| anyhow::anyhow!("{} {error}", error.code()))?;
-        let explanation = decision
-            .explanation
-            .unwrap_or_else(|| unreachable_explanation());
+        let Some(explanation) = decision.explanation else {
+            anyhow::bail!("no explanation for {line}");
+        };
         let why = if explanation.rows.is_empty() {
             explanation.reason
         } else {
@@ -71,18 +71,6 @@ pub(crate) fn run() -> anyhow::Result<ExitCode> {
         "\nTry: writ explain host/demo/org.json --user gonzo --permission READ --resource-type PROCESS_DEFINITION --resource-id invoice"
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn unreachable_explanation() -> writ_core::wire::ExplanationDoc {
-    writ_core::wire::ExplanationDoc {
-        rule: "none".into(),
-        reason: "no explanation".into(),
-        level: None,
-        rows: Vec::new(),
-        overridden: Vec::new(),
-        source: None,
-        decided_by: None,
-    }
 }
 
 /// "READ on PROCESS_DEFINITION invoice [tenant apac] (optimize)".

@@ -1,5 +1,13 @@
 //! The `writ` command end to end: exit codes, output shapes, error codes.
 
+#![allow(
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and benchmark code: a failure should stop loudly"
+)]
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 

@@ -1,6 +1,14 @@
 //! `writ check` over 100,000 JSON lines: every answer, in input order, in memory
 //! that does not grow with the input.
 
+#![allow(
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and benchmark code: a failure should stop loudly"
+)]
+
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
