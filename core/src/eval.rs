@@ -124,7 +124,7 @@ impl Snapshot {
         request: &RequestDoc,
         explain: bool,
     ) -> Result<Verdict, RequestError> {
-        let principal = self.principal(&request.principal())?;
+        let principal = self.principal(request.into())?;
         let single = match (&request.permission, &request.resource_type) {
             (Some(permission), Some(ty)) => Some((permission, ty)),
             (None, None) => None,
@@ -446,11 +446,7 @@ impl Snapshot {
             "APPLICATION" => {
                 let states: Vec<IdState> =
                     sources().map(|(sp, source)| resolve(sp, source)).collect();
-                let decided = states
-                    .iter()
-                    .find(|state| state.allowed())
-                    .or(states.first());
-                self.optimize_verdict(decided.copied(), id, explain)
+                self.optimize_verdict(decisive(&states), id, explain)
             }
             // Definitions and the rest: decided on the owning source(s), each of
             // which must also let the user log in.

@@ -158,3 +158,47 @@ fn owner_rank(owner: Owner) -> (u8, u32) {
         Owner::Global => (3, 0),
     }
 }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::WILDCARD;
+
+    fn row(owner: Owner, ty: TypeIx, resource: ResIx, kind: AuthorizationType) -> Row {
+        Row {
+            id: "r".into(),
+            kind,
+            owner,
+            ty,
+            resource,
+            mask: 2,
+        }
+    }
+
+    #[test]
+    fn finds_exactly_the_rows_of_an_owner_type_and_resource() {
+        let rows = [
+            row(Owner::User(1), 6, 3, AuthorizationType::Grant),
+            row(Owner::Group(0), 6, WILDCARD, AuthorizationType::Grant),
+            row(Owner::User(1), 6, WILDCARD, AuthorizationType::Revoke),
+            row(Owner::User(1), 7, 3, AuthorizationType::Grant),
+            row(Owner::Global, 6, 3, AuthorizationType::Global),
+            row(Owner::User(1), 6, 3, AuthorizationType::Revoke),
+            row(Owner::User(0), 6, 3, AuthorizationType::Grant),
+        ];
+        let index = SourceIndex::build(&rows, 2, 1);
+        let ids = |entries: &[Entry]| entries.iter().map(|entry| entry.row).collect::<Vec<_>>();
+        assert_eq!(ids(index.rows_on(Owner::User(1), 6, 3)), [0, 5]);
+        assert_eq!(ids(index.rows_on(Owner::User(1), 6, WILDCARD)), [2]);
+        assert_eq!(ids(index.rows_on(Owner::User(1), 7, 3)), [3]);
+        assert_eq!(
+            ids(index.rows_on(Owner::User(1), 7, WILDCARD)),
+            Vec::<u32>::new()
+        );
+        assert_eq!(ids(index.rows_on(Owner::User(0), 6, 3)), [6]);
+        assert_eq!(ids(index.rows_on(Owner::Group(0), 6, WILDCARD)), [1]);
+        assert_eq!(ids(index.rows_on(Owner::Global, 6, 3)), [4]);
+        assert_eq!(ids(index.rows_of_type(Owner::User(1), 6)), [2, 0, 5]);
+        assert!(index.revokes_concern(Some(1), &[]));
+        assert!(!index.revokes_concern(Some(0), &[0]));
+    }
+}

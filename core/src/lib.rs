@@ -98,7 +98,7 @@ impl Authorizer {
     /// # Errors
     /// `request.missing_user`, `request.unknown_source`, `request.source_required`.
     pub fn principal(&self, principal: &PrincipalDoc) -> Result<Principal, RequestError> {
-        self.snapshot.principal(principal)
+        self.snapshot.principal(principal.into())
     }
 
     /// Answers one request: allowed or not.
@@ -179,7 +179,7 @@ impl Authorizer {
         &self,
         request: &PermissionsRequestDoc,
     ) -> Result<PermissionsDoc, RequestError> {
-        let principal = self.principal(&request.principal())?;
+        let principal = self.snapshot.principal(request.into())?;
         let permissions = self.permissions(
             &principal,
             &request.resource_type,
@@ -194,7 +194,7 @@ impl Authorizer {
     /// # Errors
     /// As [`Authorizer::principal`] and [`Authorizer::list`].
     pub fn list_of(&self, request: &ListRequestDoc) -> Result<ListDoc, RequestError> {
-        let principal = self.principal(&request.principal())?;
+        let principal = self.snapshot.principal(request.into())?;
         self.list(&principal, &request.permission, &request.resource_type)
     }
 }

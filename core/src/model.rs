@@ -109,6 +109,8 @@ pub(crate) struct Source {
     pub user_tenants: Vec<Box<[TenantIx]>>,
     pub groups: Interner,
     pub group_tenants: Vec<Box<[TenantIx]>>,
+    /// Whether each group is an admin group (skips tenant checks).
+    pub admin_groups: Vec<bool>,
     pub resources: Interner,
     pub rows: Vec<Row>,
     pub index: SourceIndex,

@@ -4,7 +4,9 @@
 
 use crate::error::RequestError;
 use crate::model::{GroupIx, Snapshot, Source, UserIx};
-use crate::wire::{PrincipalDoc, ProfileName};
+use crate::wire::{
+    ListRequestDoc, PermissionsRequestDoc, PrincipalDoc, ProfileName, RequestDoc, RevokeMode,
+};
 
 /// A resolved principal: the handle every check takes.
 #[derive(Debug, Clone)]
@@ -40,15 +42,46 @@ pub(crate) struct SourcePrincipal {
     pub revokes: bool,
 }
 
+/// A borrowed view of who asks, from any of the request shapes: resolving it
+/// copies no strings.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct PrincipalRef<'a> {
+    pub user: Option<&'a str>,
+    pub groups: Option<&'a [String]>,
+    pub source: Option<&'a str>,
+    pub profile: Option<ProfileName>,
+}
+
+macro_rules! principal_ref_from {
+    ($($doc:ty),*) => {$(
+        impl<'a> From<&'a $doc> for PrincipalRef<'a> {
+            fn from(doc: &'a $doc) -> Self {
+                Self {
+                    user: doc.user.as_deref(),
+                    groups: doc.groups.as_deref(),
+                    source: doc.source.as_deref(),
+                    profile: doc.profile,
+                }
+            }
+        }
+    )*};
+}
+
+principal_ref_from!(
+    PrincipalDoc,
+    RequestDoc,
+    PermissionsRequestDoc,
+    ListRequestDoc
+);
+
 impl Snapshot {
-    pub(crate) fn principal(&self, doc: &PrincipalDoc) -> Result<Principal, RequestError> {
+    pub(crate) fn principal(&self, doc: PrincipalRef<'_>) -> Result<Principal, RequestError> {
         let user = doc
             .user
-            .as_deref()
             .filter(|user| !user.is_empty())
             .ok_or(RequestError::MissingUser)?;
         let profile = doc.profile.unwrap_or(self.profile);
-        let chosen: Vec<usize> = match doc.source.as_deref() {
+        let chosen = match doc.source {
             Some(name) => {
                 let ix = self
                     .sources
@@ -57,20 +90,21 @@ impl Snapshot {
                     .ok_or_else(|| RequestError::UnknownSource {
                         source_name: name.to_owned(),
                     })?;
-                vec![ix]
+                ix..ix + 1
             }
             None if profile == ProfileName::Camunda7 && self.sources.len() > 1 => {
                 return Err(RequestError::SourceRequired);
             }
-            None => (0..self.sources.len()).collect(),
+            None => 0..self.sources.len(),
         };
-        let sources = chosen
-            .into_iter()
-            .filter_map(|ix| {
-                self.sources
-                    .get(ix)
-                    .map(|source| self.source_principal(ix, source, user, doc.groups.as_deref()))
-            })
+        let sources = self
+            .sources
+            .get(chosen.clone())
+            .unwrap_or(&[])
+            .iter()
+            .zip(chosen);
+        let sources = sources
+            .map(|(source, ix)| self.source_principal(ix, source, user, doc.groups))
             .collect();
         Ok(Principal {
             user: user.into(),
@@ -87,7 +121,7 @@ impl Snapshot {
         claim: Option<&[String]>,
     ) -> SourcePrincipal {
         let user_ix = source.users.get(user);
-        let (groups, named_admin): (Box<[GroupIx]>, bool) = match claim {
+        let (groups, group_admin): (Box<[GroupIx]>, bool) = match claim {
             Some(names) => {
                 let mut groups: Vec<GroupIx> = names
                     .iter()
@@ -95,6 +129,7 @@ impl Snapshot {
                     .collect();
                 groups.sort_unstable();
                 groups.dedup();
+                // Admin groups need not be listed in the snapshot to count.
                 let admin = names.iter().any(|name| {
                     self.options
                         .admin_groups
@@ -107,25 +142,26 @@ impl Snapshot {
                 let groups: Box<[GroupIx]> = user_ix
                     .map(|u| source.groups_of(u).into())
                     .unwrap_or_default();
-                let admin = groups.iter().any(|&g| {
-                    self.options
+                let admin = groups.iter().any(|&group| {
+                    source
                         .admin_groups
-                        .iter()
-                        .any(|admin| **admin == *source.groups.name(g))
+                        .get(group as usize)
+                        .copied()
+                        .unwrap_or(false)
                 });
                 (groups, admin)
             }
         };
-        let admin = named_admin
+        let admin = group_admin
             || self
                 .options
                 .admin_users
                 .iter()
                 .any(|admin| **admin == *user);
         let revokes = match self.options.revoke_mode {
-            crate::wire::RevokeMode::Always => true,
-            crate::wire::RevokeMode::Never => false,
-            crate::wire::RevokeMode::Auto => source.index.revokes_concern(user_ix, &groups),
+            RevokeMode::Always => true,
+            RevokeMode::Never => false,
+            RevokeMode::Auto => source.index.revokes_concern(user_ix, &groups),
         };
         SourcePrincipal {
             source: ix,

@@ -104,7 +104,14 @@ pub(crate) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
             groups: &doc.groups,
             authorizations: &doc.authorizations,
         };
-        sources.push(source(DEFAULT_SOURCE, "", parts, &catalogue, &tenants)?);
+        sources.push(source(
+            DEFAULT_SOURCE,
+            "",
+            parts,
+            &catalogue,
+            &tenants,
+            &options.admin_groups,
+        )?);
     } else {
         if !(doc.users.is_empty() && doc.groups.is_empty() && doc.authorizations.is_empty()) {
             return Err(SnapshotError::SourcesConflict {
@@ -132,6 +139,7 @@ pub(crate) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
                 parts,
                 &catalogue,
                 &tenants,
+                &options.admin_groups,
             )?);
         }
     }
@@ -232,6 +240,7 @@ fn source(
     parts: SourceParts<'_>,
     catalogue: &Catalogue,
     tenants: &Interner,
+    admin_groups: &[Box<str>],
 ) -> Result<Source, SnapshotError> {
     let tenant_list =
         |list: &[String], path: &dyn Fn(usize) -> String| -> Result<Box<[u32]>, SnapshotError> {
@@ -360,6 +369,11 @@ fn source(
     }
 
     let index = SourceIndex::build(&rows, users.len(), groups.len());
+    let admin_groups = parts
+        .groups
+        .iter()
+        .map(|group| admin_groups.iter().any(|admin| **admin == *group.id))
+        .collect();
     Ok(Source {
         name: name.into(),
         users,
@@ -367,6 +381,7 @@ fn source(
         user_tenants,
         groups,
         group_tenants,
+        admin_groups,
         resources,
         rows,
         index,
