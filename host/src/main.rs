@@ -33,10 +33,10 @@ const EXIT_INPUT: u8 = 2;
     after_help = "Examples:\n  \
         writ demo\n  \
         writ validate org.json\n  \
-        writ check org.json --user kermit --permission READ --resource-type PROCESS_DEFINITION --resource-id invoice\n  \
+        writ check org.json --user kermit --permission READ --resource-type TASK --resource-id t1\n  \
         writ check org.json --explain < requests.jsonl\n  \
-        writ permissions org.json --user kermit --resource-type PROCESS_DEFINITION --resource-id invoice\n  \
-        writ list org.json --user kermit --permission READ_HISTORY --resource-type PROCESS_DEFINITION --profile optimize\n  \
+        writ permissions org.json --user kermit --resource-type 6 --resource-id invoice\n  \
+        writ list org.json --user kermit --permission READ_HISTORY --resource-type 6 --profile optimize\n  \
         writ import camunda7 engine-dump.json -o org.json\n\n\
         Exit codes: 0 success (a single check: allowed), 1 a single check denied, 2 usage or input error."
 )]
