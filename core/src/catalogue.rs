@@ -226,3 +226,268 @@ mod tests {
         }
     }
 }
+
+/// A built-in resource type of a `grants` catalogue: flat permission names, bits
+/// assigned in order at load.
+#[derive(Debug, Clone, Copy)]
+pub struct GrantsType {
+    pub name: &'static str,
+    pub permissions: &'static [&'static str],
+}
+
+const C8_CRUD: &[&str] = &["CREATE", "READ", "UPDATE", "DELETE"];
+
+/// Camunda 8.8's resource types and permissions, with the later user-task additions.
+pub const CAMUNDA8_TYPES: &[GrantsType] = &[
+    GrantsType {
+        name: "AUTHORIZATION",
+        permissions: C8_CRUD,
+    },
+    GrantsType {
+        name: "BATCH",
+        permissions: &[
+            "CREATE",
+            "READ",
+            "UPDATE",
+            "CREATE_BATCH_OPERATION_CANCEL_PROCESS_INSTANCE",
+            "CREATE_BATCH_OPERATION_DELETE_PROCESS_INSTANCE",
+            "CREATE_BATCH_OPERATION_MIGRATE_PROCESS_INSTANCE",
+            "CREATE_BATCH_OPERATION_MODIFY_PROCESS_INSTANCE",
+            "CREATE_BATCH_OPERATION_RESOLVE_INCIDENT",
+            "CREATE_BATCH_OPERATION_DELETE_DECISION_INSTANCE",
+            "CREATE_BATCH_OPERATION_DELETE_DECISION_DEFINITION",
+            "CREATE_BATCH_OPERATION_DELETE_PROCESS_DEFINITION",
+        ],
+    },
+    GrantsType {
+        name: "COMPONENT",
+        permissions: &["ACCESS"],
+    },
+    GrantsType {
+        name: "DECISION_DEFINITION",
+        permissions: &[
+            "CREATE_DECISION_INSTANCE",
+            "READ_DECISION_DEFINITION",
+            "READ_DECISION_INSTANCE",
+            "DELETE_DECISION_INSTANCE",
+        ],
+    },
+    GrantsType {
+        name: "DECISION_REQUIREMENTS_DEFINITION",
+        permissions: &["READ"],
+    },
+    GrantsType {
+        name: "DOCUMENT",
+        permissions: &["CREATE", "READ", "DELETE"],
+    },
+    GrantsType {
+        name: "GROUP",
+        permissions: C8_CRUD,
+    },
+    GrantsType {
+        name: "MAPPING_RULE",
+        permissions: C8_CRUD,
+    },
+    GrantsType {
+        name: "MESSAGE",
+        permissions: &["CREATE", "READ"],
+    },
+    GrantsType {
+        name: "PROCESS_DEFINITION",
+        permissions: &[
+            "CREATE_PROCESS_INSTANCE",
+            "READ_PROCESS_DEFINITION",
+            "READ_PROCESS_INSTANCE",
+            "READ_USER_TASK",
+            "UPDATE_PROCESS_INSTANCE",
+            "UPDATE_USER_TASK",
+            "MODIFY_PROCESS_INSTANCE",
+            "CANCEL_PROCESS_INSTANCE",
+            "DELETE_PROCESS_INSTANCE",
+            "CLAIM_USER_TASK",
+            "COMPLETE_USER_TASK",
+        ],
+    },
+    GrantsType {
+        name: "RESOURCE",
+        permissions: &[
+            "CREATE",
+            "READ",
+            "DELETE_DRD",
+            "DELETE_FORM",
+            "DELETE_PROCESS",
+            "DELETE_RESOURCE",
+        ],
+    },
+    GrantsType {
+        name: "ROLE",
+        permissions: C8_CRUD,
+    },
+    GrantsType {
+        name: "SYSTEM",
+        permissions: &["READ", "READ_USAGE_METRIC", "UPDATE"],
+    },
+    GrantsType {
+        name: "TENANT",
+        permissions: C8_CRUD,
+    },
+    GrantsType {
+        name: "USER",
+        permissions: C8_CRUD,
+    },
+    GrantsType {
+        name: "USER_TASK",
+        permissions: &["READ", "UPDATE", "CLAIM", "COMPLETE"],
+    },
+];
+
+/// Management Identity's permission strings; the `*` is part of the name.
+const IDENTITY_PERMISSIONS: &[&str] = &[
+    "write:*",
+    "read:*",
+    "create:*",
+    "update:*",
+    "delete:*",
+    "admin:*",
+    "read",
+    "write",
+    "read:users",
+];
+
+/// Management Identity's API audiences, each a resource type.
+pub const IDENTITY_TYPES: &[GrantsType] = &[
+    GrantsType {
+        name: "optimize-api",
+        permissions: IDENTITY_PERMISSIONS,
+    },
+    GrantsType {
+        name: "console-api",
+        permissions: IDENTITY_PERMISSIONS,
+    },
+    GrantsType {
+        name: "web-modeler-api",
+        permissions: IDENTITY_PERMISSIONS,
+    },
+    GrantsType {
+        name: "web-modeler-public-api",
+        permissions: IDENTITY_PERMISSIONS,
+    },
+    GrantsType {
+        name: "camunda-identity-resource-server",
+        permissions: IDENTITY_PERMISSIONS,
+    },
+];
+
+/// Emporix: holding an access control, and holding a scope.
+pub const EMPORIX_TYPES: &[GrantsType] = &[
+    GrantsType {
+        name: EMPORIX_ACCESS_CONTROL,
+        permissions: &[EMPORIX_HOLD],
+    },
+    GrantsType {
+        name: EMPORIX_SCOPE,
+        permissions: &[EMPORIX_HOLD],
+    },
+];
+
+pub const EMPORIX_ACCESS_CONTROL: &str = "ACCESS_CONTROL";
+pub const EMPORIX_SCOPE: &str = "SCOPE";
+pub const EMPORIX_HOLD: &str = "HOLD";
+
+/// The catalogues a `grants` snapshot may name.
+pub const GRANTS_CATALOGUES: &[(&str, &[GrantsType])] = &[
+    ("camunda8", CAMUNDA8_TYPES),
+    ("identity", IDENTITY_TYPES),
+    ("emporix", EMPORIX_TYPES),
+];
+
+/// The permissions `readonly-admin` holds on every type that has them.
+pub const READONLY_PERMISSIONS: &[&str] = &[
+    "ACCESS",
+    "READ",
+    "READ_PROCESS_INSTANCE",
+    "READ_USER_TASK",
+    "READ_DECISION_INSTANCE",
+    "READ_PROCESS_DEFINITION",
+    "READ_DECISION_DEFINITION",
+    "READ_USAGE_METRIC",
+];
+
+/// One grant of a Camunda 8 default role.
+#[derive(Debug, Clone, Copy)]
+pub struct DefaultGrant {
+    pub resource_type: &'static str,
+    /// `Some("*")` for ANY, or `None` with `property` for a PROPERTY matcher.
+    pub resource_id: Option<&'static str>,
+    pub property: Option<&'static str>,
+    pub permissions: &'static [&'static str],
+}
+
+const fn any(resource_type: &'static str, permissions: &'static [&'static str]) -> DefaultGrant {
+    DefaultGrant {
+        resource_type,
+        resource_id: Some("*"),
+        property: None,
+        permissions,
+    }
+}
+
+const fn property(property: &'static str) -> DefaultGrant {
+    DefaultGrant {
+        resource_type: "USER_TASK",
+        resource_id: None,
+        property: Some(property),
+        permissions: &["READ", "CLAIM", "COMPLETE"],
+    }
+}
+
+/// Camunda 8's default roles beyond `admin` and `readonly-admin` (which hold every,
+/// or every read-ish, permission of every type and are computed at load).
+pub const DEFAULT_ROLES: &[(&str, &[DefaultGrant])] = &[
+    (
+        "connectors",
+        &[
+            any(
+                "PROCESS_DEFINITION",
+                &["READ_PROCESS_DEFINITION", "UPDATE_PROCESS_INSTANCE"],
+            ),
+            any("MESSAGE", &["CREATE"]),
+            any("DOCUMENT", &["CREATE", "READ", "DELETE"]),
+        ],
+    ),
+    (
+        "rpa",
+        &[
+            any("RESOURCE", &["READ"]),
+            any("PROCESS_DEFINITION", &["UPDATE_PROCESS_INSTANCE"]),
+        ],
+    ),
+    (
+        "app-integrations",
+        &[
+            any(
+                "PROCESS_DEFINITION",
+                &[
+                    "READ_PROCESS_DEFINITION",
+                    "CREATE_PROCESS_INSTANCE",
+                    "READ_PROCESS_INSTANCE",
+                    "UPDATE_PROCESS_INSTANCE",
+                    "READ_USER_TASK",
+                    "UPDATE_USER_TASK",
+                ],
+            ),
+            any("DOCUMENT", &["CREATE"]),
+        ],
+    ),
+    (
+        "task-worker",
+        &[
+            property("assignee"),
+            property("candidateUsers"),
+            property("candidateGroups"),
+        ],
+    ),
+];
+
+/// The PROPERTY matchers of user-task grants.
+pub const PROPERTIES: &[&str] = &["assignee", "candidateUsers", "candidateGroups"];

@@ -50,6 +50,58 @@ pub enum SnapshotError {
     InvalidPermissionValue { path: String, permission: String },
     #[error("`{path}`: with `sources`, users, groups and authorizations belong inside each source")]
     SourcesConflict { path: String },
+    #[error("`{path}`: {what} is not available under profile `{profile}`")]
+    ProfileMismatch {
+        path: String,
+        what: String,
+        profile: &'static str,
+    },
+    #[error("`{path}`: unknown catalogue `{id}` (expected `camunda8`, `identity` or `emporix`)")]
+    UnknownCatalogue { path: String, id: String },
+    #[error("`{path}`: unknown role `{id}`")]
+    UnknownRole { path: String, id: String },
+    #[error("`{path}`: unknown client `{id}`")]
+    UnknownClient { path: String, id: String },
+    #[error("`{path}`: unknown mapping rule `{id}`")]
+    UnknownMappingRule { path: String, id: String },
+    #[error("`{path}`: unknown access control `{id}`")]
+    UnknownAccessControl { path: String, id: String },
+    #[error("`{path}`: unknown bundle `{id}`")]
+    UnknownBundle { path: String, id: String },
+    #[error(
+        "`{path}`: unknown property `{id}` (expected `assignee`, `candidateUsers` or `candidateGroups`)"
+    )]
+    UnknownProperty { path: String, id: String },
+    #[error("`{path}`: there are no REVOKE rows under profile `grants`: its models have no deny")]
+    RevokeInGrants { path: String },
+    #[error(
+        "`{path}`: there are no GLOBAL rows under profile `grants`; grant to an owner on `*` instead"
+    )]
+    GlobalInGrants { path: String },
+    #[error("`{path}`: a row needs a `resourceId` (or, under `grants`, a `resourcePropertyName`)")]
+    MissingResourceId { path: String },
+    #[error("`{path}`: a row names either a `resourceId` or a `resourcePropertyName`, not both")]
+    BothMatchers { path: String },
+    #[error("`{path}`: invalid claim path `{claim}`: {reason}")]
+    InvalidClaimPath {
+        path: String,
+        claim: String,
+        reason: String,
+    },
+    #[error(
+        "`{path}`: user `{user}` would be in more than one of the ADMIN, BUYER and REQUESTER groups of legal entity `{legal_entity}`"
+    )]
+    CustomerGroupConflict {
+        path: String,
+        user: String,
+        legal_entity: String,
+    },
+    #[error("`{path}`: access control `{access_control}` is restricted to {user_type} groups")]
+    UserTypeMismatch {
+        path: String,
+        access_control: String,
+        user_type: &'static str,
+    },
 }
 
 impl SnapshotError {
@@ -74,6 +126,21 @@ impl SnapshotError {
             Self::DuplicateResourceType { .. } => "snapshot.duplicate_resource_type",
             Self::InvalidPermissionValue { .. } => "snapshot.invalid_permission_value",
             Self::SourcesConflict { .. } => "snapshot.sources_conflict",
+            Self::ProfileMismatch { .. } => "snapshot.profile_mismatch",
+            Self::UnknownCatalogue { .. } => "snapshot.unknown_catalogue",
+            Self::UnknownRole { .. } => "snapshot.unknown_role",
+            Self::UnknownClient { .. } => "snapshot.unknown_client",
+            Self::UnknownMappingRule { .. } => "snapshot.unknown_mapping_rule",
+            Self::UnknownAccessControl { .. } => "snapshot.unknown_access_control",
+            Self::UnknownBundle { .. } => "snapshot.unknown_bundle",
+            Self::UnknownProperty { .. } => "snapshot.unknown_property",
+            Self::RevokeInGrants { .. } => "snapshot.revoke_in_grants",
+            Self::GlobalInGrants { .. } => "snapshot.global_in_grants",
+            Self::MissingResourceId { .. } => "snapshot.missing_resource_id",
+            Self::BothMatchers { .. } => "snapshot.both_matchers",
+            Self::InvalidClaimPath { .. } => "snapshot.invalid_claim_path",
+            Self::CustomerGroupConflict { .. } => "snapshot.customer_group_conflict",
+            Self::UserTypeMismatch { .. } => "snapshot.user_type_mismatch",
         }
     }
 
@@ -97,7 +164,22 @@ impl SnapshotError {
             | Self::BothOwners { path }
             | Self::DuplicateResourceType { path, .. }
             | Self::InvalidPermissionValue { path, .. }
-            | Self::SourcesConflict { path } => path,
+            | Self::SourcesConflict { path }
+            | Self::ProfileMismatch { path, .. }
+            | Self::UnknownCatalogue { path, .. }
+            | Self::UnknownRole { path, .. }
+            | Self::UnknownClient { path, .. }
+            | Self::UnknownMappingRule { path, .. }
+            | Self::UnknownAccessControl { path, .. }
+            | Self::UnknownBundle { path, .. }
+            | Self::UnknownProperty { path, .. }
+            | Self::RevokeInGrants { path }
+            | Self::GlobalInGrants { path }
+            | Self::MissingResourceId { path }
+            | Self::BothMatchers { path }
+            | Self::InvalidClaimPath { path, .. }
+            | Self::CustomerGroupConflict { path, .. }
+            | Self::UserTypeMismatch { path, .. } => path,
         }
     }
 
@@ -115,7 +197,7 @@ impl SnapshotError {
 pub enum RequestError {
     #[error("malformed request: {message}")]
     Malformed { message: String },
-    #[error("a request needs a `user`")]
+    #[error("a request needs a `user` (or, under profile `grants`, a `client`)")]
     MissingUser,
     #[error("a request needs `permission` and `resourceType`, or `anyOf`, or `allOf`")]
     MissingCheck,
@@ -139,6 +221,17 @@ pub enum RequestError {
         profile: &'static str,
         resource_type: String,
     },
+    #[error("unknown bundle `{bundle}`")]
+    UnknownBundle { bundle: String },
+    #[error("unknown {kind} `{id}`")]
+    UnknownEntity { kind: &'static str, id: String },
+    #[error("`{field}` is only available under profile `grants`")]
+    GrantsOnly { field: &'static str },
+    #[error("profile `{asked}` cannot decide a `{snapshot}` snapshot")]
+    ProfileMismatch {
+        asked: &'static str,
+        snapshot: &'static str,
+    },
 }
 
 impl RequestError {
@@ -155,6 +248,12 @@ impl RequestError {
             Self::UnknownSource { .. } => "request.unknown_source",
             Self::SourceRequired => "request.source_required",
             Self::MissingResourceId { .. } => "request.missing_resource_id",
+            Self::UnknownBundle { .. } => "request.unknown_bundle",
+            Self::UnknownEntity { kind: "user", .. } => "request.unknown_user",
+            Self::UnknownEntity { kind: "group", .. } => "request.unknown_group",
+            Self::UnknownEntity { .. } => "request.unknown_access_control",
+            Self::GrantsOnly { .. } => "request.grants_only",
+            Self::ProfileMismatch { .. } => "request.profile_mismatch",
         }
     }
 
@@ -178,6 +277,10 @@ pub enum ImportError {
     UnknownAuthorizationType { path: String, found: i64 },
     #[error("`{path}`: an authorization needs a resource id")]
     MissingResourceId { path: String },
+    #[error(
+        "`{path}`: unknown owner type `{found}` (expected USER, CLIENT, GROUP, ROLE or MAPPING_RULE)"
+    )]
+    UnknownOwnerType { path: String, found: String },
 }
 
 impl ImportError {
@@ -187,6 +290,7 @@ impl ImportError {
             Self::Malformed { .. } => "import.malformed",
             Self::UnknownAuthorizationType { .. } => "import.unknown_authorization_type",
             Self::MissingResourceId { .. } => "import.missing_resource_id",
+            Self::UnknownOwnerType { .. } => "import.unknown_owner_type",
         }
     }
 }

@@ -8,6 +8,9 @@ use crate::error::RequestError;
 use crate::model::{ResIx, Snapshot, Source, TypeIx};
 use crate::optimize::{self, Cause, IdState};
 use crate::principal::{Principal, SourcePrincipal};
+use serde_json::{Map, Value};
+
+use crate::grants::GrantQuery;
 use crate::wire::{CheckDoc, ExplanationDoc, Level, ListDoc, ProfileName, RequestDoc, TypeRef};
 
 /// One permission on one resource, resolved against the catalogue.
@@ -19,6 +22,25 @@ pub(crate) struct Check<'r> {
     /// As asked: under `camunda7`, `None` and `"*"` both mean no specific
     /// resource; under `optimize`, `"*"` asks whether the user may see all.
     pub resource_id: Option<&'r str>,
+    /// `grants`: the resource's properties, for PROPERTY grants.
+    pub properties: Option<&'r Map<String, Value>>,
+}
+
+/// What a request says about the resource beyond the checks.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context<'r> {
+    pub tenant: Option<&'r str>,
+    /// `grants`: decides between "not found" and "forbidden" for a foreign tenant.
+    pub resource_exists: bool,
+}
+
+impl<'r> Context<'r> {
+    pub(crate) fn tenant(tenant: Option<&'r str>) -> Self {
+        Self {
+            tenant,
+            resource_exists: true,
+        }
+    }
 }
 
 /// A decision before it is encoded: three-valued for composites, with an
@@ -49,6 +71,7 @@ fn explanation(
         overridden: Vec::new(),
         source: None,
         decided_by: None,
+        via: None,
     }
 }
 
@@ -103,6 +126,7 @@ impl Snapshot {
             bits,
             permission,
             resource_id,
+            properties: None,
         })
     }
 
@@ -125,6 +149,45 @@ impl Snapshot {
         explain: bool,
     ) -> Result<Verdict, RequestError> {
         let principal = self.principal(request.into())?;
+        let context = Context {
+            tenant: request.tenant_id.as_deref(),
+            resource_exists: request.resource_exists.unwrap_or(true),
+        };
+        if principal.profile == ProfileName::Grants {
+            if request.anonymous_authorized {
+                return Ok(Verdict {
+                    outcome: Outcome::Allow,
+                    explanation: explain.then(|| {
+                        explanation(
+                            "anonymous",
+                            "the request is authorized anonymously".into(),
+                            None,
+                            Vec::new(),
+                        )
+                    }),
+                });
+            }
+            let checks =
+                usize::from(request.permission.is_some() || request.resource_type.is_some())
+                    + usize::from(request.any_of.is_some())
+                    + usize::from(request.all_of.is_some())
+                    + usize::from(request.bundle.is_some())
+                    + usize::from(request.scopes.is_some());
+            if checks > 1 {
+                return Err(RequestError::AmbiguousCheck);
+            }
+            if let Some(bundle) = &request.bundle {
+                let verdict = self.bundle(&principal, bundle, explain)?;
+                return self.finish(&principal, verdict, context, explain);
+            }
+            if let Some(scopes) = &request.scopes {
+                let verdict =
+                    self.scopes(&principal, scopes, request.restriction.as_deref(), explain)?;
+                return self.finish(&principal, verdict, context, explain);
+            }
+        } else {
+            grants_only_fields(request)?;
+        }
         let single = match (&request.permission, &request.resource_type) {
             (Some(permission), Some(ty)) => Some((permission, ty)),
             (None, None) => None,
@@ -132,16 +195,17 @@ impl Snapshot {
         };
         let composite = match (single, &request.any_of, &request.all_of) {
             (Some((permission, ty)), None, None) => {
-                let check = self.resolve_check(
+                let mut check = self.resolve_check(
                     self.resolve_type(ty)?,
                     permission,
                     request.resource_id.as_deref(),
                 )?;
+                check.properties = request.properties.as_ref();
                 self.require_id(principal.profile, check)?;
                 return self.finish(
                     &principal,
                     self.single(&principal, check, explain)?,
-                    request.tenant_id.as_deref(),
+                    context,
                     explain,
                 );
             }
@@ -161,10 +225,13 @@ impl Snapshot {
                 message: "`resourceId` belongs inside each composite check".into(),
             });
         }
-        let checks = list
+        let mut checks = list
             .iter()
             .map(|doc| self.check_doc(doc))
             .collect::<Result<Vec<_>, _>>()?;
+        for check in &mut checks {
+            check.properties = request.properties.as_ref();
+        }
         // Every part must be well-formed, not just the ones evaluation reaches.
         for check in &checks {
             self.require_id(principal.profile, *check)?;
@@ -174,7 +241,7 @@ impl Snapshot {
         } else {
             self.all_of(&principal, &checks, explain)?
         };
-        self.finish(&principal, verdict, request.tenant_id.as_deref(), explain)
+        self.finish(&principal, verdict, context, explain)
     }
 
     /// Under `optimize`, every question but a tenant's names a resource id.
@@ -256,17 +323,21 @@ impl Snapshot {
     }
 
     /// Applies the tenant conjunct and marks the source on a finished verdict.
-    fn finish(
+    pub(crate) fn finish(
         &self,
         principal: &Principal,
         mut verdict: Verdict,
-        tenant: Option<&str>,
+        context: Context<'_>,
         explain: bool,
     ) -> Result<Verdict, RequestError> {
-        if let Some(tenant) = tenant
+        if principal.profile == ProfileName::Grants {
+            return Ok(self.grants_finish(principal, verdict, context, explain));
+        }
+        if let Some(tenant) = context.tenant
             && verdict.allowed()
         {
             let denied = match principal.profile {
+                ProfileName::Grants => None,
                 ProfileName::Camunda7 => self.camunda7_tenant_denial(principal, tenant, explain),
                 ProfileName::Optimize => {
                     let ty = self.resolve_type_name("TENANT")?;
@@ -330,6 +401,7 @@ impl Snapshot {
         match principal.profile {
             ProfileName::Camunda7 => Ok(self.camunda7(principal, check, explain)),
             ProfileName::Optimize => self.optimize(principal, check, explain),
+            ProfileName::Grants => Ok(self.grants_single(principal, check, explain)),
         }
     }
 
@@ -382,6 +454,7 @@ impl Snapshot {
                 overridden: explained.overridden,
                 source: None,
                 decided_by: None,
+                via: None,
             }),
         }
     }
@@ -578,7 +651,7 @@ impl Snapshot {
             .permissions
             .iter()
             .map(|(name, _)| &**name)
-            .chain(["ALL"]);
+            .chain(self.catalogue.ty(ty).implicit_all.then_some("ALL"));
         let mut held = Vec::new();
         for name in names {
             let check = self.resolve_check(ty, name, resource_id)?;
@@ -586,7 +659,7 @@ impl Snapshot {
                 .finish(
                     principal,
                     self.single(principal, check, false)?,
-                    tenant,
+                    Context::tenant(tenant),
                     false,
                 )?
                 .allowed()
@@ -613,6 +686,7 @@ impl Snapshot {
             ids.map(|id| source.resources.name(id).to_owned()).collect()
         };
         match principal.profile {
+            ProfileName::Grants => Ok(self.grants_list(principal, ty, check.bits)),
             ProfileName::Camunda7 => {
                 if !self.options.authorization_checks {
                     return Ok(ListDoc::All);
@@ -734,5 +808,282 @@ impl From<ListView> for ListDoc {
             (true, false) => Self::AllExcept { ids },
             (false, _) => Self::Only { ids },
         }
+    }
+}
+
+/// Fields only the `grants` profile understands: an error elsewhere, never ignored.
+fn grants_only_fields(request: &RequestDoc) -> Result<(), RequestError> {
+    let fields: [(&'static str, bool); 7] = [
+        ("properties", request.properties.is_some()),
+        ("resourceExists", request.resource_exists.is_some()),
+        ("bundle", request.bundle.is_some()),
+        ("scopes", request.scopes.is_some()),
+        ("restriction", request.restriction.is_some()),
+        ("anonymousAuthorized", request.anonymous_authorized),
+        ("client", request.client.is_some()),
+    ];
+    match fields.iter().find(|(_, present)| *present) {
+        Some((field, _)) => Err(RequestError::GrantsOnly { field }),
+        None => Ok(()),
+    }
+}
+
+impl Snapshot {
+    /// The permission part under `grants`: some reached grant covers the check.
+    fn grants_single(&self, principal: &Principal, check: Check<'_>, explain: bool) -> Verdict {
+        if !self.options.authorization_checks {
+            return Verdict {
+                outcome: Outcome::Allow,
+                explanation: explain.then(|| {
+                    explanation(
+                        "authorization_disabled",
+                        "authorization checks are off".into(),
+                        None,
+                        Vec::new(),
+                    )
+                }),
+            };
+        }
+        let Some(sp) = principal.sources.first() else {
+            return Verdict {
+                outcome: Outcome::NoMatch,
+                explanation: None,
+            };
+        };
+        let query = GrantQuery {
+            ty: check.ty,
+            bits: check.bits,
+            resource_id: check.resource_id,
+            properties: check.properties,
+        };
+        let hit = self.find_grant(sp, &principal.user, query);
+        let ty = &self.catalogue.ty(check.ty).name;
+        let explanation = explain.then(|| match (hit, self.source(sp)) {
+            (Some(hit), Some(source)) => {
+                let row = source.row(hit.row);
+                let via = self.via_words(sp, hit.via);
+                ExplanationDoc {
+                    via: Some(via.clone()),
+                    ..explanation(
+                        "grants.match",
+                        format!(
+                            "grant of `{}` on {ty} {} ({via})",
+                            check.permission,
+                            source.resource_words(row.resource)
+                        ),
+                        None,
+                        vec![row.id.to_string()],
+                    )
+                }
+            }
+            _ => explanation(
+                "no_match",
+                format!(
+                    "no grant covers `{}` on {ty} `{}`",
+                    check.permission,
+                    check.resource_id.unwrap_or("*")
+                ),
+                None,
+                Vec::new(),
+            ),
+        });
+        Verdict {
+            outcome: if hit.is_some() {
+                Outcome::Allow
+            } else {
+                Outcome::NoMatch
+            },
+            explanation,
+        }
+    }
+
+    /// Account state first, then the tenant (whatever the permission said: a
+    /// foreign tenant hides an existing resource), then the permission verdict.
+    fn grants_finish(
+        &self,
+        principal: &Principal,
+        verdict: Verdict,
+        context: Context<'_>,
+        explain: bool,
+    ) -> Verdict {
+        let deny = |rule: &str, reason: String| Verdict {
+            outcome: Outcome::Deny,
+            explanation: explain.then(|| explanation(rule, reason, None, Vec::new())),
+        };
+        if let Some((rule, reason)) = Self::account_denial(principal) {
+            return deny(rule, reason);
+        }
+        if let (Some(tenant), true, Some(sp)) = (
+            context.tenant,
+            self.options.tenant_checks,
+            principal.sources.first(),
+        ) && self.grants_tenant(sp, tenant).is_none()
+        {
+            return if context.resource_exists {
+                deny(
+                    "tenant.not_found",
+                    format!(
+                        "`{}` is not a member of tenant `{tenant}`: the resource is not found",
+                        principal.user
+                    ),
+                )
+            } else {
+                deny(
+                    "tenant.forbidden",
+                    format!(
+                        "`{}` is not a member of tenant `{tenant}`: creating there is forbidden",
+                        principal.user
+                    ),
+                )
+            };
+        }
+        verdict
+    }
+
+    /// A bundle request: held when every part is held or implied.
+    fn bundle(
+        &self,
+        principal: &Principal,
+        bundle: &str,
+        explain: bool,
+    ) -> Result<Verdict, RequestError> {
+        let ix = self
+            .bundle_ids
+            .get(bundle)
+            .ok_or_else(|| RequestError::UnknownBundle {
+                bundle: bundle.to_owned(),
+            })?;
+        if !self.options.authorization_checks {
+            return Ok(Verdict {
+                outcome: Outcome::Allow,
+                explanation: explain.then(|| {
+                    explanation(
+                        "authorization_disabled",
+                        "authorization checks are off".into(),
+                        None,
+                        Vec::new(),
+                    )
+                }),
+            });
+        }
+        let state = self.bundle_state(principal);
+        let held = state.held.get(ix as usize).copied().unwrap_or(false);
+        let explanation = explain.then(|| {
+            let parts = self
+                .bundles
+                .get(ix as usize)
+                .map_or(&[][..], |bundle| &bundle.parts);
+            let causes: Vec<Option<crate::grants::PartCause>> = parts
+                .iter()
+                .map(|part| {
+                    state
+                        .parts
+                        .iter()
+                        .find(|(known, _)| known == part)
+                        .and_then(|(_, cause)| *cause)
+                })
+                .collect();
+            let source = principal.sources.first().and_then(|sp| self.source(sp));
+            let rows: Vec<String> = causes
+                .iter()
+                .filter_map(|cause| match (cause, source) {
+                    (Some(crate::grants::PartCause::Held(hit)), Some(source)) => {
+                        Some(source.row(hit.row).id.to_string())
+                    }
+                    _ => None,
+                })
+                .fold(Vec::new(), |mut rows, row| {
+                    if !rows.contains(&row) {
+                        rows.push(row);
+                    }
+                    rows
+                });
+            if held {
+                let implied_by = causes.iter().find_map(|cause| match cause {
+                    Some(crate::grants::PartCause::Implied(when)) => self
+                        .bundles
+                        .get(*when as usize)
+                        .map(|bundle| bundle.id.to_string()),
+                    _ => None,
+                });
+                let reason = match implied_by {
+                    Some(when) => format!("`{bundle}` is held through `{when}`"),
+                    None => format!("every part of `{bundle}` is held"),
+                };
+                explanation("grants.bundle", reason, None, rows)
+            } else {
+                let missing: Vec<String> = parts
+                    .iter()
+                    .zip(&causes)
+                    .filter(|(_, cause)| cause.is_none())
+                    .map(|(part, _)| {
+                        format!(
+                            "{} on {} `{}`",
+                            part.permission,
+                            self.catalogue.ty(part.ty).name,
+                            part.resource_id.as_deref().unwrap_or("*")
+                        )
+                    })
+                    .collect();
+                let reason = if parts.is_empty() {
+                    format!("`{bundle}` has no parts")
+                } else {
+                    format!(
+                        "`{bundle}` is held only in part: missing {}",
+                        missing.join(", ")
+                    )
+                };
+                explanation("no_match", reason, None, rows)
+            }
+        });
+        Ok(Verdict {
+            outcome: if held {
+                Outcome::Allow
+            } else {
+                Outcome::NoMatch
+            },
+            explanation,
+        })
+    }
+
+    /// An Emporix endpoint: any accepted scope suffices; a restricted entity needs
+    /// the scope with that restriction's suffix.
+    fn scopes(
+        &self,
+        principal: &Principal,
+        scopes: &[String],
+        restriction: Option<&str>,
+        explain: bool,
+    ) -> Result<Verdict, RequestError> {
+        if scopes.is_empty() {
+            return Err(RequestError::EmptyComposite { field: "scopes" });
+        }
+        let (ty, bits) = self.scope_query()?;
+        let names: Vec<String> = scopes
+            .iter()
+            .map(|scope| match restriction {
+                Some(restriction) => format!("{scope}--{restriction}"),
+                None => scope.clone(),
+            })
+            .collect();
+        let checks: Vec<Check<'_>> = names
+            .iter()
+            .map(|name| Check {
+                ty,
+                bits,
+                permission: crate::catalogue::EMPORIX_HOLD,
+                resource_id: Some(name),
+                properties: None,
+            })
+            .collect();
+        let mut verdict = self.any_of(principal, &checks, explain)?;
+        if let Some(explanation) = &mut verdict.explanation {
+            if verdict.outcome == Outcome::Allow {
+                explanation.rule = "grants.scope".into();
+            } else {
+                explanation.reason = format!("holds none of the scopes {}", names.join(", "));
+            }
+        }
+        Ok(verdict)
     }
 }

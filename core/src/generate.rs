@@ -66,7 +66,7 @@ pub fn camunda7(shape: Shape, seed: u64) -> SnapshotDoc {
     let groups: Vec<GroupDoc> = (0..shape.groups)
         .map(|g| GroupDoc {
             id: format!("group-{g}"),
-            tenants: Vec::new(),
+            ..GroupDoc::default()
         })
         .collect();
     let users = (0..shape.users)
@@ -75,7 +75,7 @@ pub fn camunda7(shape: Shape, seed: u64) -> SnapshotDoc {
             groups: (0..shape.groups_per_user)
                 .map(|_| format!("group-{}", rng.below(shape.groups)))
                 .collect(),
-            tenants: Vec::new(),
+            ..UserDoc::default()
         })
         .collect();
     let authorizations = (0..shape.authorizations)
@@ -106,7 +106,10 @@ pub fn camunda7(shape: Shape, seed: u64) -> SnapshotDoc {
                 user_id,
                 group_id,
                 resource_type: TypeRef::Name("PROCESS_DEFINITION".into()),
-                resource_id,
+                owner_type: None,
+                owner_id: None,
+                resource_id: Some(resource_id),
+                resource_property_name: None,
                 permissions: vec![permission.to_owned()],
             }
         })

@@ -98,7 +98,7 @@ impl SourceIndex {
                     Owner::User(user) => set(&mut index.user_revokes, user),
                     Owner::Group(group) => set(&mut index.group_revokes, group),
                     Owner::AnyUser => index.any_user_revoke = true,
-                    Owner::Global => {}
+                    Owner::Global | Owner::Client(_) | Owner::Role(_) | Owner::MappingRule(_) => {}
                 }
             }
         }
@@ -156,6 +156,9 @@ fn owner_rank(owner: Owner) -> (u8, u32) {
         Owner::Group(group) => (1, group),
         Owner::AnyUser => (2, 0),
         Owner::Global => (3, 0),
+        Owner::Client(client) => (4, client),
+        Owner::Role(role) => (5, role),
+        Owner::MappingRule(rule) => (6, rule),
     }
 }
 #[cfg(test)]

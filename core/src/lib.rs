@@ -30,9 +30,11 @@
 
 mod camunda7;
 pub mod catalogue;
+mod claims;
 mod error;
 mod eval;
 pub mod generate;
+mod grants;
 pub mod import;
 mod index;
 mod intern;
@@ -46,8 +48,8 @@ pub use error::{ImportError, RequestError, SnapshotError};
 pub use principal::Principal;
 
 use wire::{
-    DecisionDoc, ListDoc, ListRequestDoc, PermissionsDoc, PermissionsRequestDoc, PrincipalDoc,
-    ProfileName, RequestDoc, SnapshotDoc, TypeRef,
+    AssignmentDoc, ClaimsDoc, DecisionDoc, ListDoc, ListRequestDoc, PermissionsDoc,
+    PermissionsRequestDoc, PrincipalDoc, ProfileName, RequestDoc, SnapshotDoc, TypeRef,
 };
 
 /// A loaded, validated and indexed snapshot: the thing that answers questions.
@@ -196,6 +198,33 @@ impl Authorizer {
     pub fn list_of(&self, request: &ListRequestDoc) -> Result<ListDoc, RequestError> {
         let principal = self.snapshot.principal(request.into())?;
         self.list(&principal, &request.permission, &request.resource_type)
+    }
+}
+
+impl Authorizer {
+    /// What tokens would carry for a principal: Management Identity's
+    /// `permissions.{audience}` claim (catalogue `identity`) and Emporix's scope
+    /// list (catalogue `emporix`). Empty for the other profiles.
+    pub fn claims(&self, principal: &Principal) -> ClaimsDoc {
+        if principal.profile() == ProfileName::Grants {
+            self.snapshot.claims(principal)
+        } else {
+            ClaimsDoc::default()
+        }
+    }
+
+    /// Whether a proposed Emporix assignment (a user into a group, an access
+    /// control onto a group) keeps the invariants a snapshot is validated against.
+    /// A refusal is `allowed: false` with the invariant's code as `rule`.
+    ///
+    /// # Errors
+    /// `request.unknown_group`, `request.unknown_user`, `request.unknown_access_control`,
+    /// `request.missing_check`.
+    pub fn check_assignment(
+        &self,
+        assignment: &AssignmentDoc,
+    ) -> Result<DecisionDoc, RequestError> {
+        self.snapshot.assignment(assignment)
     }
 }
 

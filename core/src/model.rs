@@ -4,9 +4,13 @@
 use rustc_hash::FxHashMap;
 
 use crate::catalogue::ALL_BITS;
+use crate::claims::ClaimPath;
 use crate::index::SourceIndex;
 use crate::intern::Interner;
-use crate::wire::{AuthorizationType, ProfileName, RevokeMode};
+use crate::wire::{
+    AccountState, AuthorizationType, ClaimOperator, PredefinedGroup, ProfileName, RevokeMode,
+    UserType,
+};
 
 /// Index of a resource type in [`Catalogue`].
 pub(crate) type TypeIx = u16;
@@ -20,6 +24,22 @@ pub(crate) type RowIx = u32;
 /// The resource id `"*"`, interned first in every source.
 pub(crate) const WILDCARD: ResIx = 0;
 
+/// Reserved resource indices for PROPERTY matchers (`grants`): never handed out
+/// by an interner, so they cannot collide with a resource id.
+pub(crate) const PROPERTY_RESOURCES: [(ResIx, &str); 3] = [
+    (u32::MAX - 2, "assignee"),
+    (u32::MAX - 1, "candidateUsers"),
+    (u32::MAX, "candidateGroups"),
+];
+
+/// The resource index of a PROPERTY matcher.
+pub(crate) fn property_resource(name: &str) -> Option<ResIx> {
+    PROPERTY_RESOURCES
+        .iter()
+        .find(|(_, property)| *property == name)
+        .map(|(ix, _)| *ix)
+}
+
 /// The group whose members always skip tenant checks.
 pub(crate) const CAMUNDA_ADMIN: &str = "camunda-admin";
 
@@ -29,14 +49,16 @@ pub(crate) struct ResourceType {
     pub name: Box<str>,
     pub id: u32,
     pub permissions: Vec<(Box<str>, u32)>,
+    /// Whether `ALL` and `NONE` are permission names (Camunda 7 types; not under `grants`).
+    pub implicit_all: bool,
 }
 
 impl ResourceType {
     /// The bits of a permission name, `NONE` and `ALL` included.
     pub(crate) fn bits(&self, permission: &str) -> Option<u32> {
         match permission {
-            "ALL" => Some(ALL_BITS),
-            "NONE" => Some(0),
+            "ALL" if self.implicit_all => Some(ALL_BITS),
+            "NONE" if self.implicit_all => Some(0),
             _ => self
                 .permissions
                 .iter()
@@ -85,6 +107,12 @@ pub(crate) enum Owner {
     AnyUser,
     /// GLOBAL rows.
     Global,
+    /// `grants`: an application.
+    Client(u32),
+    /// `grants`: a role.
+    Role(u32),
+    /// `grants`: a mapping rule.
+    MappingRule(u32),
 }
 
 /// One authorization row, interned.
@@ -111,6 +139,8 @@ pub(crate) struct Source {
     pub group_tenants: Vec<Box<[TenantIx]>>,
     /// Whether each group is an admin group (skips tenant checks).
     pub admin_groups: Vec<bool>,
+    /// Roles, clients, mapping rules and the rest of the `grants` model.
+    pub grants: GrantsData,
     pub resources: Interner,
     pub rows: Vec<Row>,
     pub index: SourceIndex,
@@ -141,4 +171,66 @@ pub(crate) struct Snapshot {
     pub catalogue: Catalogue,
     pub tenants: Interner,
     pub sources: Vec<Source>,
+    /// `grants`: named all-of sets of checks, and implications between them.
+    pub bundles: Vec<Bundle>,
+    pub bundle_ids: Interner,
+    /// (when, then) pairs of bundle indices.
+    pub implications: Vec<(u32, u32)>,
+    /// `grants`: the built-in catalogues in use.
+    pub catalogues: Vec<&'static str>,
+}
+
+/// The `grants` part of a source; empty under the other profiles.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GrantsData {
+    pub user_roles: Vec<Box<[u32]>>,
+    pub user_states: Vec<AccountState>,
+    pub clients: Interner,
+    pub client_groups: Vec<Box<[GroupIx]>>,
+    pub client_roles: Vec<Box<[u32]>>,
+    pub client_tenants: Vec<Box<[TenantIx]>>,
+    pub group_roles: Vec<Box<[u32]>>,
+    pub roles: Interner,
+    pub role_tenants: Vec<Box<[TenantIx]>>,
+    pub mapping_rules: Vec<MappingRule>,
+    /// Emporix: per group, and the access controls (for assignment checks).
+    pub group_info: Vec<GroupInfo>,
+    pub access_controls: Interner,
+    pub access_control_restricted: Vec<Option<UserType>>,
+}
+
+/// A mapping rule, with its claim path parsed.
+#[derive(Debug, Clone)]
+pub(crate) struct MappingRule {
+    pub id: Box<str>,
+    pub claim: ClaimPath,
+    pub value: Box<str>,
+    pub operator: Option<ClaimOperator>,
+    pub groups: Box<[GroupIx]>,
+    pub roles: Box<[u32]>,
+    pub tenants: Box<[TenantIx]>,
+}
+
+/// What Emporix's assignment invariants need of a group.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GroupInfo {
+    pub user_type: Option<UserType>,
+    pub legal_entity: Option<Box<str>>,
+    pub predefined: Option<PredefinedGroup>,
+}
+
+/// A bundle: every part must be held.
+#[derive(Debug, Clone)]
+pub(crate) struct Bundle {
+    pub id: Box<str>,
+    pub parts: Vec<BundlePart>,
+}
+
+/// One permission on one resource, inside a bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BundlePart {
+    pub ty: TypeIx,
+    pub bits: u32,
+    pub permission: Box<str>,
+    pub resource_id: Option<Box<str>>,
 }

@@ -3,9 +3,12 @@
 //! for the same principal never re-hash its strings.
 
 use crate::error::RequestError;
-use crate::model::{GroupIx, Snapshot, Source, UserIx};
+use serde_json::{Map, Value};
+
+use crate::model::{GroupIx, Owner, Snapshot, Source, TenantIx, UserIx};
 use crate::wire::{
-    ListRequestDoc, PermissionsRequestDoc, PrincipalDoc, ProfileName, RequestDoc, RevokeMode,
+    AccountState, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc, ProfileName, RequestDoc,
+    RevokeMode,
 };
 
 /// A resolved principal: the handle every check takes.
@@ -40,6 +43,33 @@ pub(crate) struct SourcePrincipal {
     pub admin: bool,
     /// Whether REVOKE rows are consulted for this principal (the revoke mode, resolved).
     pub revokes: bool,
+    /// `grants`: every owner the principal reaches, and how.
+    pub reach: Reach,
+}
+
+/// How a principal reaches an owner (`grants`), for explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    Direct,
+    Group(GroupIx),
+    Role(u32),
+    GroupRole(GroupIx, u32),
+    Rule(u32),
+    RuleGroup(u32, GroupIx),
+    RuleRole(u32, u32),
+    RuleGroupRole(u32, GroupIx, u32),
+}
+
+/// What a `grants` principal reaches: owners, tenants, group ids, account state.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Reach {
+    /// The principal is an application, not a user.
+    pub client: bool,
+    pub state: AccountState,
+    pub owners: Vec<(Owner, Via)>,
+    pub tenants: Vec<(TenantIx, Via)>,
+    /// Group ids, for `candidateGroups` (names from a groups claim need not be in the snapshot).
+    pub group_names: Vec<Box<str>>,
 }
 
 /// A borrowed view of who asks, from any of the request shapes: resolving it
@@ -47,6 +77,8 @@ pub(crate) struct SourcePrincipal {
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct PrincipalRef<'a> {
     pub user: Option<&'a str>,
+    pub client: Option<&'a str>,
+    pub claims: Option<&'a Map<String, Value>>,
     pub groups: Option<&'a [String]>,
     pub source: Option<&'a str>,
     pub profile: Option<ProfileName>,
@@ -56,8 +88,10 @@ macro_rules! principal_ref_from {
     ($($doc:ty),*) => {$(
         impl<'a> From<&'a $doc> for PrincipalRef<'a> {
             fn from(doc: &'a $doc) -> Self {
-                Self {
+                                Self {
                     user: doc.user.as_deref(),
+                    client: doc.client.as_deref(),
+                    claims: doc.claims.as_ref(),
                     groups: doc.groups.as_deref(),
                     source: doc.source.as_deref(),
                     profile: doc.profile,
@@ -76,11 +110,26 @@ principal_ref_from!(
 
 impl Snapshot {
     pub(crate) fn principal(&self, doc: PrincipalRef<'_>) -> Result<Principal, RequestError> {
+        let profile = doc.profile.unwrap_or(self.profile);
+        if (profile == ProfileName::Grants) != (self.profile == ProfileName::Grants) {
+            return Err(RequestError::ProfileMismatch {
+                asked: profile.as_str(),
+                snapshot: self.profile.as_str(),
+            });
+        }
+        if profile == ProfileName::Grants {
+            return self.grants_principal(doc);
+        }
+        if doc.client.is_some() {
+            return Err(RequestError::GrantsOnly { field: "client" });
+        }
+        if doc.claims.is_some() {
+            return Err(RequestError::GrantsOnly { field: "claims" });
+        }
         let user = doc
             .user
             .filter(|user| !user.is_empty())
             .ok_or(RequestError::MissingUser)?;
-        let profile = doc.profile.unwrap_or(self.profile);
         let chosen = match doc.source {
             Some(name) => {
                 let ix = self
@@ -169,6 +218,7 @@ impl Snapshot {
             groups,
             admin,
             revokes,
+            reach: Reach::default(),
         }
     }
 }

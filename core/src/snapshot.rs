@@ -10,12 +10,15 @@ use crate::error::SnapshotError;
 use crate::index::SourceIndex;
 use crate::intern::Interner;
 use crate::model::{
-    CAMUNDA_ADMIN, Catalogue, Options, Owner, ResourceType, Row, Snapshot, Source, TypeIx, WILDCARD,
+    CAMUNDA_ADMIN, Catalogue, GrantsData, Options, Owner, ResourceType, Row, Snapshot, Source,
+    TypeIx, WILDCARD,
 };
 use crate::wire::{
-    AuthorizationDoc, AuthorizationType, FORMAT_VERSION, GroupDoc, ResourceTypeDoc, SnapshotDoc,
-    TypeRef, UserDoc,
+    AuthorizationDoc, AuthorizationType, FORMAT_VERSION, GroupDoc, ProfileName, ResourceTypeDoc,
+    SnapshotDoc, TypeRef, UserDoc,
 };
+
+pub(crate) mod grants;
 
 /// The name of the one source of a snapshot without `sources`.
 pub const DEFAULT_SOURCE: &str = "default";
@@ -67,20 +70,23 @@ pub(crate) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
             expected: FORMAT_VERSION,
         });
     }
-    let catalogue = catalogue(&doc.resource_types)?;
-
-    let mut tenants = Interner::with_capacity(doc.tenants.len());
-    for (i, tenant) in doc.tenants.iter().enumerate() {
-        let path = || format!("tenants[{i}].id");
-        non_empty(&tenant.id, path)?;
-        if !tenants.insert(&tenant.id).1 {
-            return Err(SnapshotError::DuplicateId {
-                path: path(),
-                id: tenant.id.clone(),
-            });
-        }
+    if doc.profile == ProfileName::Grants {
+        return grants::validate(doc);
     }
+    reject_grants_fields(doc)?;
+    let builtin = CAMUNDA7_TYPES.iter().map(|ty| ResourceType {
+        name: ty.name.into(),
+        id: ty.id,
+        permissions: ty
+            .permissions
+            .iter()
+            .map(|&(name, bits)| (name.into(), bits))
+            .collect(),
+        implicit_all: true,
+    });
+    let catalogue = catalogue(builtin.collect(), &doc.resource_types, true)?;
 
+    let tenants = tenants(doc)?;
     let options = Options {
         revoke_mode: doc.options.revoke_mode,
         tenant_checks: doc.options.tenant_checks,
@@ -151,10 +157,110 @@ pub(crate) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
         catalogue,
         tenants,
         sources,
+        bundles: Vec::new(),
+        bundle_ids: Interner::default(),
+        implications: Vec::new(),
+        catalogues: Vec::new(),
     })
 }
 
-fn non_empty(id: &str, path: impl FnOnce() -> String) -> Result<(), SnapshotError> {
+/// The tenant table, shared by every profile.
+fn tenants(doc: &SnapshotDoc) -> Result<Interner, SnapshotError> {
+    let mut tenants = Interner::with_capacity(doc.tenants.len());
+    for (i, tenant) in doc.tenants.iter().enumerate() {
+        let path = || format!("tenants[{i}].id");
+        non_empty(&tenant.id, path)?;
+        if !tenants.insert(&tenant.id).1 {
+            return Err(SnapshotError::DuplicateId {
+                path: path(),
+                id: tenant.id.clone(),
+            });
+        }
+    }
+    Ok(tenants)
+}
+
+/// Under `camunda7` and `optimize`, the fields of the `grants` model are errors,
+/// not silently ignored data.
+fn reject_grants_fields(doc: &SnapshotDoc) -> Result<(), SnapshotError> {
+    let profile = doc.profile.as_str();
+    let mismatch = |path: String, what: &str| SnapshotError::ProfileMismatch {
+        path,
+        what: what.into(),
+        profile,
+    };
+    let top: [(&str, bool); 8] = [
+        ("catalogues", doc.catalogues.is_empty()),
+        ("clients", doc.clients.is_empty()),
+        ("roles", doc.roles.is_empty()),
+        ("mappingRules", doc.mapping_rules.is_empty()),
+        ("bundles", doc.bundles.is_empty()),
+        ("bundleImplications", doc.bundle_implications.is_empty()),
+        ("accessControls", doc.access_controls.is_empty()),
+        ("domains", doc.domains.is_empty()),
+    ];
+    if let Some((field, _)) = top.iter().find(|(_, empty)| !empty) {
+        return Err(mismatch((*field).into(), &format!("`{field}`")));
+    }
+    for (i, ty) in doc.resource_types.iter().enumerate() {
+        if !ty.implies.is_empty() {
+            return Err(mismatch(
+                format!("resourceTypes[{i}].implies"),
+                "permission implication",
+            ));
+        }
+    }
+    let sources = std::iter::once(("", &doc.users, &doc.groups, &doc.authorizations)).chain(
+        doc.sources.iter().map(|source| {
+            (
+                "sources[].",
+                &source.users,
+                &source.groups,
+                &source.authorizations,
+            )
+        }),
+    );
+    for (prefix, users, groups, authorizations) in sources {
+        for (i, user) in users.iter().enumerate() {
+            if !user.roles.is_empty() || !user.state.is_active() {
+                return Err(mismatch(
+                    format!("{prefix}users[{i}]"),
+                    "user roles and account state",
+                ));
+            }
+        }
+        for (i, group) in groups.iter().enumerate() {
+            let emporix = group.user_type.is_some()
+                || group.legal_entity.is_some()
+                || !group.restrictions.is_empty()
+                || !group.access_controls.is_empty()
+                || group.predefined.is_some();
+            if !group.roles.is_empty() || emporix {
+                return Err(mismatch(
+                    format!("{prefix}groups[{i}]"),
+                    "group roles and Emporix group fields",
+                ));
+            }
+        }
+        for (i, row) in authorizations.iter().enumerate() {
+            if row.owner_type.is_some() || row.owner_id.is_some() {
+                return Err(mismatch(
+                    format!("{prefix}authorizations[{i}].ownerType"),
+                    "`ownerType`/`ownerId`",
+                ));
+            }
+            if row.resource_property_name.is_some() {
+                return Err(mismatch(
+                    format!("{prefix}authorizations[{i}].resourcePropertyName"),
+                    "a PROPERTY matcher",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn non_empty(id: &str, path: impl FnOnce() -> String) -> Result<(), SnapshotError> {
     if id.is_empty() {
         Err(SnapshotError::EmptyId { path: path() })
     } else {
@@ -162,17 +268,13 @@ fn non_empty(id: &str, path: impl FnOnce() -> String) -> Result<(), SnapshotErro
     }
 }
 
-fn catalogue(custom: &[ResourceTypeDoc]) -> Result<Catalogue, SnapshotError> {
+/// The built-in types followed by the snapshot's own.
+pub(crate) fn catalogue(
+    builtin: Vec<ResourceType>,
+    custom: &[ResourceTypeDoc],
+    implicit_all: bool,
+) -> Result<Catalogue, SnapshotError> {
     let mut catalogue = Catalogue::default();
-    let builtin = CAMUNDA7_TYPES.iter().map(|ty| ResourceType {
-        name: ty.name.into(),
-        id: ty.id,
-        permissions: ty
-            .permissions
-            .iter()
-            .map(|&(name, bits)| (name.into(), bits))
-            .collect(),
-    });
     let declared = custom.iter().map(|ty| ResourceType {
         name: ty.name.as_str().into(),
         id: ty.id,
@@ -181,9 +283,10 @@ fn catalogue(custom: &[ResourceTypeDoc]) -> Result<Catalogue, SnapshotError> {
             .iter()
             .map(|(name, &bits)| (name.as_str().into(), bits))
             .collect(),
+        implicit_all,
     });
-    let builtin_count = CAMUNDA7_TYPES.len();
-    for (position, ty) in builtin.chain(declared).enumerate() {
+    let builtin_count = builtin.len();
+    for (position, ty) in builtin.into_iter().chain(declared).enumerate() {
         let path = || format!("resourceTypes[{}]", position.saturating_sub(builtin_count));
         non_empty(&ty.name, || path() + ".name")?;
         let ix = TypeIx::try_from(position).map_err(|_| SnapshotError::Malformed {
@@ -333,7 +436,13 @@ fn source(
                 resource_type: auth.resource_type.to_string(),
             }
         })?;
-        non_empty(&auth.resource_id, || at("resourceId"))?;
+        let resource_id =
+            auth.resource_id
+                .as_deref()
+                .ok_or_else(|| SnapshotError::MissingResourceId {
+                    path: at("resourceId"),
+                })?;
+        non_empty(resource_id, || at("resourceId"))?;
         let resource_type = catalogue.ty(ty);
         if auth.permissions.is_empty() {
             return Err(SnapshotError::EmptyPermissions {
@@ -357,7 +466,7 @@ fn source(
         } else {
             named
         };
-        let (resource, _) = resources.insert(&auth.resource_id);
+        let (resource, _) = resources.insert(resource_id);
         rows.push(Row {
             id: auth.id.as_str().into(),
             kind: auth.kind,
@@ -382,6 +491,7 @@ fn source(
         groups,
         group_tenants,
         admin_groups,
+        grants: GrantsData::default(),
         resources,
         rows,
         index,

@@ -40,6 +40,31 @@ pub struct SnapshotDoc {
     /// the top-level `users`, `groups` and `authorizations` must be empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceDoc>,
+    /// `grants`: the built-in catalogues in use (`camunda8`, `identity`, `emporix`);
+    /// default `["camunda8"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catalogues: Vec<String>,
+    /// `grants`: applications (machine principals).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<ClientDoc>,
+    /// `grants`: roles, held directly, through groups or through mapping rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleDoc>,
+    /// `grants`: rules matching token claims, conferring groups, roles and tenants.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mapping_rules: Vec<MappingRuleDoc>,
+    /// `grants`: named all-of sets of permission/resource pairs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bundles: Vec<BundleDoc>,
+    /// `grants`: holding every part of one bundle counts as holding another's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bundle_implications: Vec<BundleImplicationDoc>,
+    /// `grants` (Emporix): access controls and the scopes they resolve to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access_controls: Vec<AccessControlDoc>,
+    /// `grants` (Emporix): dashboard domains per base, by level.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<DomainDoc>,
 }
 
 /// The semantics profiles.
@@ -51,6 +76,8 @@ pub enum ProfileName {
     Camunda7,
     /// Camunda Optimize over Camunda 7 data (§2).
     Optimize,
+    /// Grant-only models: Camunda 8, Management Identity, Emporix (§3).
+    Grants,
 }
 
 impl ProfileName {
@@ -58,6 +85,7 @@ impl ProfileName {
         match self {
             Self::Camunda7 => "camunda7",
             Self::Optimize => "optimize",
+            Self::Grants => "grants",
         }
     }
 }
@@ -123,6 +151,9 @@ pub struct ResourceTypeDoc {
     pub id: u32,
     /// Permission name to its bit(s) within 31 bits; `NONE` and `ALL` are implicit.
     pub permissions: BTreeMap<String, u32>,
+    /// Permission implication: holding the key counts as holding each listed name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub implies: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,7 +162,7 @@ pub struct TenantDoc {
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserDoc {
     pub id: String,
@@ -139,14 +170,187 @@ pub struct UserDoc {
     pub groups: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tenants: Vec<String>,
+    /// `grants`: roles held directly.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    /// `grants`: only an active account can act.
+    #[serde(default, skip_serializing_if = "AccountState::is_active")]
+    pub state: AccountState,
 }
 
+/// Whether an account may act (`grants`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountState {
+    #[default]
+    Active,
+    /// `isAccountLocked`: denied everything.
+    Locked,
+    /// Invited, not yet confirmed: denied everything.
+    Provisioned,
+}
+
+impl AccountState {
+    pub fn is_active(&self) -> bool {
+        *self == Self::Active
+    }
+}
+
+/// An application principal (`grants`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientDoc {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tenants: Vec<String>,
+}
+
+/// A role (`grants`). Roles do not nest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RoleDoc {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tenants: Vec<String>,
+}
+
+/// How a mapping rule compares a claim with its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ClaimOperator {
+    /// The claim is a string equal to the value (case-sensitive).
+    Equals,
+    /// The claim is an array containing the value.
+    Contains,
+}
+
+/// A mapping rule (`grants`): a claim name (plain, or a JSONPath beginning with
+/// `$`), a value, an optional operator (default: contains for array claims,
+/// exact equality otherwise), and what a match confers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MappingRuleDoc {
+    pub id: String,
+    pub claim_name: String,
+    pub claim_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<ClaimOperator>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tenants: Vec<String>,
+}
+
+/// Who may be put into a group (Emporix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum UserType {
+    Employee,
+    Customer,
+}
+
+/// Emporix's predefined customer groups: a customer is in at most one of
+/// ADMIN, BUYER and REQUESTER per legal entity; CONTACT may always be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PredefinedGroup {
+    Admin,
+    Buyer,
+    Requester,
+    Contact,
+}
+
+/// An Emporix access control: a role on a resource, resolving to scopes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccessControlDoc {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    /// Scopes carry a `--<restriction>` suffix per restriction of the holding group.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub restriction_aware: bool,
+    /// Only groups of this user type may hold it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restricted_to: Option<UserType>,
+}
+
+/// A named all-of set of permission/resource pairs (an Emporix dashboard domain).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BundleDoc {
+    pub id: String,
+    pub all_of: Vec<CheckDoc>,
+}
+
+/// Holding every part of `when` (after expansion) counts as holding every part of `then`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BundleImplicationDoc {
+    pub when: String,
+    pub then: String,
+}
+
+/// Emporix's dashboard levels, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum DomainLevel {
+    Viewer,
+    Editor,
+    Manager,
+    Administrator,
+}
+
+impl DomainLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Viewer => "Viewer",
+            Self::Editor => "Editor",
+            Self::Manager => "Manager",
+            Self::Administrator => "Administrator",
+        }
+    }
+}
+
+/// One dashboard base (`"Products"`) and the access controls of each of its levels:
+/// becomes the bundles `"Products Viewer"`, … and their implications
+/// (each level implies the next lower level the base has).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DomainDoc {
+    pub base: String,
+    pub levels: BTreeMap<DomainLevel, Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GroupDoc {
     pub id: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tenants: Vec<String>,
+    /// `grants`: roles held by every member.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    /// `grants` (Emporix): who may be a member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_type: Option<UserType>,
+    /// `grants` (Emporix): the legal entity a customer group belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_entity: Option<String>,
+    /// `grants` (Emporix): restrictions (e.g. `DE`) suffixed to restriction-aware scopes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restrictions: Vec<String>,
+    /// `grants` (Emporix): access controls held by every member.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access_controls: Vec<String>,
+    /// `grants` (Emporix): which predefined customer group this is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predefined: Option<PredefinedGroup>,
 }
 
 /// Camunda 7's authorization types.
@@ -204,9 +408,30 @@ pub struct AuthorizationDoc {
     pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
+    /// `grants`: the owner's kind, with `ownerId` (instead of `userId`/`groupId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_type: Option<OwnerType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
     pub resource_type: TypeRef,
-    pub resource_id: String,
+    /// One resource id, or `*`. Required unless `resourcePropertyName` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// `grants`: a PROPERTY matcher (`assignee`, `candidateUsers`, `candidateGroups`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_property_name: Option<String>,
     pub permissions: Vec<String>,
+}
+
+/// Who owns a grant (`grants`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OwnerType {
+    User,
+    Client,
+    Group,
+    Role,
+    MappingRule,
 }
 
 /// One engine's identities and authorizations (Optimize reads from several).
@@ -251,6 +476,31 @@ pub struct RequestDoc {
     pub any_of: Option<Vec<CheckDoc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_of: Option<Vec<CheckDoc>>,
+    /// `grants`: an application principal; when given, `user` is ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// `grants`: the verified token's claims, for mapping rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `grants`: the resource's properties (`assignee`, `candidateUsers`, `candidateGroups`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `grants`: whether the resource exists (default true); decides between
+    /// "not found" and "forbidden" when the tenant is foreign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_exists: Option<bool>,
+    /// `grants`: a bundle name instead of permission/resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<String>,
+    /// `grants` (Emporix): accepted scopes of an endpoint, any one suffices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    /// `grants` (Emporix): the restriction the entity carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restriction: Option<String>,
+    /// `grants`: the caller already authorized this request anonymously; skip every check.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub anonymous_authorized: bool,
 }
 
 /// One permission on one resource, inside a composite request.
@@ -292,7 +542,7 @@ pub struct DecisionDoc {
 }
 
 /// Why a decision came out as it did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExplanationDoc {
     /// A stable code for the rule that decided (`camunda7.level`, `no_match`, …).
@@ -312,6 +562,10 @@ pub struct ExplanationDoc {
     /// For composite requests: the position of the check that decided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_by: Option<usize>,
+    /// `grants`: how the principal reaches the deciding grant (`group \`ops\``,
+    /// `role \`admin\` of group \`ops\``, `mapping rule \`mr1\``).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// What a list view may show.
@@ -353,23 +607,15 @@ pub struct PrincipalDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<ProfileName>,
-}
-
-impl RequestDoc {
-    /// The principal part of this request.
-    pub fn principal(&self) -> PrincipalDoc {
-        PrincipalDoc {
-            user: self.user.clone(),
-            groups: self.groups.clone(),
-            source: self.source.clone(),
-            profile: self.profile,
-        }
-    }
 }
 
 /// A `permissions` question: every permission a principal holds on one resource.
@@ -378,6 +624,10 @@ impl RequestDoc {
 pub struct PermissionsRequestDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -398,6 +648,10 @@ pub struct ListRequestDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -407,24 +661,25 @@ pub struct ListRequestDoc {
     pub resource_type: TypeRef,
 }
 
-impl PermissionsRequestDoc {
-    pub fn principal(&self) -> PrincipalDoc {
-        PrincipalDoc {
-            user: self.user.clone(),
-            groups: self.groups.clone(),
-            source: self.source.clone(),
-            profile: self.profile,
-        }
-    }
+/// What tokens would carry for a principal (`grants`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClaimsDoc {
+    /// Management Identity: audience → the permissions of its `permissions.{audience}` claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<BTreeMap<String, Vec<String>>>,
+    /// Emporix: every scope held, sorted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
 }
 
-impl ListRequestDoc {
-    pub fn principal(&self) -> PrincipalDoc {
-        PrincipalDoc {
-            user: self.user.clone(),
-            groups: self.groups.clone(),
-            source: self.source.clone(),
-            profile: self.profile,
-        }
-    }
+/// A proposed Emporix assignment: a user into a group, or an access control onto a group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AssignmentDoc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    pub group: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_control: Option<String>,
 }

@@ -8,8 +8,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use writ_core::import::camunda7 as import7;
 use writ_core::wire::{
-    DecisionDoc, ErrorLine, ListRequestDoc, PermissionsRequestDoc, ProfileName, RequestDoc,
-    RevokeMode, TypeRef,
+    AssignmentDoc, DecisionDoc, ErrorLine, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc,
+    ProfileName, RequestDoc, RevokeMode, TypeRef,
 };
 use writ_core::{Authorizer, RequestError};
 
@@ -99,6 +99,25 @@ enum Command {
         #[arg(long, value_name = "TYPE")]
         resource_type: String,
     },
+    /// What tokens would carry: Management Identity's permissions.{audience} claim, Emporix's scopes
+    Claims {
+        snapshot: PathBuf,
+        #[command(flatten)]
+        principal: PrincipalArgs,
+    },
+    /// Whether a proposed Emporix assignment keeps the invariants (exit 1 when refused)
+    Assign {
+        snapshot: PathBuf,
+        /// The group assigned to
+        #[arg(long)]
+        group: String,
+        /// A user to put into the group
+        #[arg(long, required_unless_present = "access_control")]
+        user: Option<String>,
+        /// An access control to attach to the group
+        #[arg(long)]
+        access_control: Option<String>,
+    },
     /// Build a snapshot from another system's export
     #[command(subcommand)]
     Import(ImportCommand),
@@ -168,6 +187,7 @@ enum Switch {
 enum ProfileArg {
     Camunda7,
     Optimize,
+    Grants,
 }
 
 impl From<ProfileArg> for ProfileName {
@@ -175,6 +195,7 @@ impl From<ProfileArg> for ProfileName {
         match profile {
             ProfileArg::Camunda7 => Self::Camunda7,
             ProfileArg::Optimize => Self::Optimize,
+            ProfileArg::Grants => Self::Grants,
         }
     }
 }
@@ -182,8 +203,14 @@ impl From<ProfileArg> for ProfileName {
 #[derive(Debug, Args)]
 struct PrincipalArgs {
     /// The user who asks
+    #[arg(long, required_unless_present = "client")]
+    user: Option<String>,
+    /// The application who asks (profile `grants`; replaces --user)
     #[arg(long)]
-    user: String,
+    client: Option<String>,
+    /// The verified token's claims as a JSON object, for mapping rules (profile `grants`)
+    #[arg(long, value_parser = parse_claims)]
+    claims: Option<serde_json::Map<String, serde_json::Value>>,
     /// Groups to use instead of the stored memberships (comma-separated; `--groups ''` for none)
     #[arg(long, value_delimiter = ',')]
     groups: Option<Vec<String>>,
@@ -199,9 +226,15 @@ struct PrincipalArgs {
 struct CheckArgs {
     /// The snapshot file
     snapshot: PathBuf,
-    /// The user who asks (without it, requests are read as JSON lines from stdin)
+    /// The user who asks (without it or --client, requests are read as JSON lines from stdin)
     #[arg(long, requires_all = ["permission", "resource_type"])]
     user: Option<String>,
+    /// The application who asks (profile `grants`; replaces --user)
+    #[arg(long, requires_all = ["permission", "resource_type"])]
+    client: Option<String>,
+    /// The verified token's claims as a JSON object, for mapping rules (profile `grants`)
+    #[arg(long, value_parser = parse_claims)]
+    claims: Option<serde_json::Map<String, serde_json::Value>>,
     /// Groups to use instead of the stored memberships (comma-separated)
     #[arg(long, value_delimiter = ',', requires = "user")]
     groups: Option<Vec<String>>,
@@ -228,9 +261,13 @@ struct CheckArgs {
 impl CheckArgs {
     /// The request the flags describe, if they describe one.
     fn request(&self) -> Option<RequestDoc> {
-        let user = self.user.clone()?;
+        if self.user.is_none() && self.client.is_none() {
+            return None;
+        }
         Some(RequestDoc {
-            user: Some(user),
+            user: self.user.clone(),
+            client: self.client.clone(),
+            claims: self.claims.clone(),
             groups: self.groups.clone(),
             tenant_id: self.tenant_id.clone(),
             source: self.source.clone(),
@@ -238,10 +275,14 @@ impl CheckArgs {
             permission: self.permission.clone(),
             resource_type: self.resource_type.as_deref().map(type_ref),
             resource_id: self.resource_id.clone(),
-            any_of: None,
-            all_of: None,
+            ..RequestDoc::default()
         })
     }
+}
+
+/// `--claims '{"groups":["eng"]}'`.
+fn parse_claims(text: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    serde_json::from_str(text).map_err(|error| format!("claims must be a JSON object: {error}"))
 }
 
 /// A type given on the command line: a name, or an integer id.
@@ -280,7 +321,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let authorizer = load(&snapshot)?;
             let request = PermissionsRequestDoc {
-                user: Some(principal.user),
+                user: principal.user,
+                client: principal.client,
+                claims: principal.claims,
                 groups: principal.groups,
                 source: principal.source,
                 profile: principal.profile.map(Into::into),
@@ -298,7 +341,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let authorizer = load(&snapshot)?;
             let request = ListRequestDoc {
-                user: Some(principal.user),
+                user: principal.user,
+                client: principal.client,
+                claims: principal.claims,
                 groups: principal.groups,
                 source: principal.source,
                 profile: principal.profile.map(Into::into),
@@ -306,6 +351,45 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 resource_type: type_ref(&resource_type),
             };
             answer(authorizer.list_of(&request))
+        }
+        Command::Claims {
+            snapshot,
+            principal,
+        } => {
+            let authorizer = load(&snapshot)?;
+            let doc = PrincipalDoc {
+                user: principal.user,
+                client: principal.client,
+                claims: principal.claims,
+                groups: principal.groups,
+                source: principal.source,
+                profile: principal.profile.map(Into::into),
+            };
+            answer(
+                authorizer
+                    .principal(&doc)
+                    .map(|principal| authorizer.claims(&principal)),
+            )
+        }
+        Command::Assign {
+            snapshot,
+            group,
+            user,
+            access_control,
+        } => {
+            let authorizer = load(&snapshot)?;
+            let result = authorizer.check_assignment(&AssignmentDoc {
+                user,
+                group,
+                access_control,
+            });
+            let allowed = result.as_ref().is_ok_and(|decision| decision.allowed);
+            let code = answer(result)?;
+            Ok(if code == ExitCode::SUCCESS && !allowed {
+                ExitCode::from(EXIT_DENIED)
+            } else {
+                code
+            })
         }
         Command::Import(ImportCommand::Camunda7 {
             dumps,

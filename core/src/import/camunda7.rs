@@ -290,7 +290,10 @@ fn source(
             },
             group_id: rest.group_id.clone(),
             resource_type: TypeRef::Id(rest.resource_type),
-            resource_id,
+            owner_type: None,
+            owner_id: None,
+            resource_id: Some(resource_id),
+            resource_property_name: None,
             permissions,
         });
     }
@@ -308,6 +311,7 @@ fn source(
                 id,
                 groups: member_of.into_iter().collect(),
                 tenants: tenants.into_iter().collect(),
+                ..UserDoc::default()
             }
         })
         .collect();
@@ -318,6 +322,7 @@ fn source(
             GroupDoc {
                 id,
                 tenants: tenants.into_iter().collect(),
+                ..GroupDoc::default()
             }
         })
         .collect();
@@ -367,7 +372,8 @@ mod tests {
             UserDoc {
                 id: "kermit".into(),
                 groups: vec!["sales".into()],
-                tenants: vec!["t1".into()]
+                tenants: vec!["t1".into()],
+                ..UserDoc::default()
             }
         );
         assert_eq!(snapshot.groups[0].tenants, ["t1"]);

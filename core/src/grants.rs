@@ -1,0 +1,644 @@
+//! The `grants` profile (`SEMANTICS.md` §3): no deny, so a decision is whether
+//! any grant the principal reaches — through itself, its groups, its roles, its
+//! groups' roles and the mapping rules its claims match — covers the request,
+//! and whether the tenant and the account allow it. Same index as the other
+//! profiles; owners are just more kinds of [`Owner`].
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::catalogue::{EMPORIX_HOLD, EMPORIX_SCOPE};
+use crate::error::{RequestError, SnapshotError};
+use crate::model::{
+    BundlePart, GroupIx, Owner, PROPERTY_RESOURCES, RowIx, Snapshot, Source, TenantIx, TypeIx,
+    WILDCARD,
+};
+use crate::principal::{Principal, PrincipalRef, Reach, SourcePrincipal, Via};
+use crate::snapshot::grants::customer_groups;
+use crate::wire::{
+    AccountState, AssignmentDoc, ClaimsDoc, DecisionDoc, ExplanationDoc, ListDoc, ProfileName,
+    UserType,
+};
+
+/// A grant that decided, and how the principal reaches its owner.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hit {
+    pub row: RowIx,
+    pub via: Via,
+}
+
+/// One permission question under `grants`, resolved against the catalogue.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GrantQuery<'r> {
+    pub ty: TypeIx,
+    pub bits: u32,
+    pub resource_id: Option<&'r str>,
+    pub properties: Option<&'r Map<String, Value>>,
+}
+
+impl Snapshot {
+    /// Resolves a `grants` principal: who it is, every owner it reaches and how.
+    pub(crate) fn grants_principal(
+        &self,
+        doc: PrincipalRef<'_>,
+    ) -> Result<Principal, RequestError> {
+        let source = self.sources.first().ok_or(RequestError::MissingUser)?;
+        let data = &source.grants;
+        // A named client is the principal; any username is then ignored.
+        let (id, client) = match (
+            doc.client.filter(|id| !id.is_empty()),
+            doc.user.filter(|id| !id.is_empty()),
+        ) {
+            (Some(client), _) => (client, true),
+            (None, Some(user)) => (user, false),
+            (None, None) => return Err(RequestError::MissingUser),
+        };
+        let mut reach = Reach {
+            client,
+            ..Reach::default()
+        };
+        let (own, stored_groups, direct_roles, direct_tenants): (
+            Option<Owner>,
+            &[GroupIx],
+            &[u32],
+            &[TenantIx],
+        ) = if client {
+            let ix = data.clients.get(id);
+            let at = |list| slot(list, ix);
+            (
+                ix.map(Owner::Client),
+                at(&data.client_groups),
+                at(&data.client_roles),
+                at(&data.client_tenants),
+            )
+        } else {
+            let ix = source.users.get(id);
+            let at = |list| slot(list, ix);
+            if let Some(state) = ix.and_then(|ix| data.user_states.get(ix as usize)) {
+                reach.state = *state;
+            }
+            (
+                ix.map(Owner::User),
+                at(&source.user_groups),
+                at(&data.user_roles),
+                at(&source.user_tenants),
+            )
+        };
+
+        let mut groups: Vec<(GroupIx, Via)> = Vec::new();
+        match doc.groups {
+            // A groups claim replaces the stored memberships.
+            Some(names) => {
+                for name in names {
+                    reach.group_names.push(name.as_str().into());
+                    if let Some(group) = source.groups.get(name) {
+                        push_new(&mut groups, group, Via::Direct);
+                    }
+                }
+            }
+            None => stored_groups
+                .iter()
+                .for_each(|&group| push_new(&mut groups, group, Via::Direct)),
+        }
+        let rules: Vec<u32> = doc.claims.map_or_else(Vec::new, |claims| {
+            (0..)
+                .zip(&data.mapping_rules)
+                .filter(|(_, rule)| rule.claim.matches(claims, &rule.value, rule.operator))
+                .map(|(ix, _)| ix)
+                .collect()
+        });
+        for &rule in &rules {
+            for &group in data
+                .mapping_rules
+                .get(rule as usize)
+                .map_or(&[][..], |rule| &rule.groups)
+            {
+                push_new(&mut groups, group, Via::Rule(rule));
+            }
+        }
+        for &(group, _) in &groups {
+            let name = source.groups.name(group);
+            if !reach.group_names.iter().any(|known| **known == *name) {
+                reach.group_names.push(name.into());
+            }
+        }
+
+        let mut roles: Vec<(u32, Via)> = Vec::new();
+        direct_roles
+            .iter()
+            .for_each(|&role| push_new(&mut roles, role, Via::Direct));
+        for &(group, via) in &groups {
+            for &role in data
+                .group_roles
+                .get(group as usize)
+                .map_or(&[][..], |roles| &**roles)
+            {
+                let via = match via {
+                    Via::Rule(rule) => Via::RuleGroupRole(rule, group, role),
+                    _ => Via::GroupRole(group, role),
+                };
+                push_new(&mut roles, role, via);
+            }
+        }
+        for &rule in &rules {
+            for &role in data
+                .mapping_rules
+                .get(rule as usize)
+                .map_or(&[][..], |rule| &rule.roles)
+            {
+                push_new(&mut roles, role, Via::RuleRole(rule, role));
+            }
+        }
+
+        reach.owners.extend(own.map(|owner| (owner, Via::Direct)));
+        let group_via = |group: GroupIx, via: Via| match via {
+            Via::Rule(rule) => Via::RuleGroup(rule, group),
+            _ => Via::Group(group),
+        };
+        reach.owners.extend(
+            groups
+                .iter()
+                .map(|&(group, via)| (Owner::Group(group), group_via(group, via))),
+        );
+        let role_via = |role: u32, via: Via| {
+            if via == Via::Direct {
+                Via::Role(role)
+            } else {
+                via
+            }
+        };
+        reach.owners.extend(
+            roles
+                .iter()
+                .map(|&(role, via)| (Owner::Role(role), role_via(role, via))),
+        );
+        reach.owners.extend(
+            rules
+                .iter()
+                .map(|&rule| (Owner::MappingRule(rule), Via::Rule(rule))),
+        );
+
+        // Tenant membership: directly, through a group, a role (a group's role included) or a mapping rule.
+        let mut tenants: Vec<(TenantIx, Via)> = Vec::new();
+        direct_tenants
+            .iter()
+            .for_each(|&tenant| push_new(&mut tenants, tenant, Via::Direct));
+        for &(group, via) in &groups {
+            for &tenant in source
+                .group_tenants
+                .get(group as usize)
+                .map_or(&[][..], |tenants| &**tenants)
+            {
+                push_new(&mut tenants, tenant, group_via(group, via));
+            }
+        }
+        for &(role, via) in &roles {
+            for &tenant in data
+                .role_tenants
+                .get(role as usize)
+                .map_or(&[][..], |tenants| &**tenants)
+            {
+                push_new(&mut tenants, tenant, role_via(role, via));
+            }
+        }
+        for &rule in &rules {
+            for &tenant in data
+                .mapping_rules
+                .get(rule as usize)
+                .map_or(&[][..], |rule| &rule.tenants)
+            {
+                push_new(&mut tenants, tenant, Via::Rule(rule));
+            }
+        }
+        reach.tenants = tenants;
+
+        let principal = SourcePrincipal {
+            source: 0,
+            user: if client { None } else { source.users.get(id) },
+            groups: groups.iter().map(|&(group, _)| group).collect(),
+            admin: false,
+            revokes: false,
+            reach,
+        };
+        Ok(Principal {
+            user: id.into(),
+            profile: ProfileName::Grants,
+            sources: vec![principal],
+        })
+    }
+
+    /// The first grant (in reach order) that covers the query.
+    pub(crate) fn find_grant(
+        &self,
+        principal: &SourcePrincipal,
+        principal_id: &str,
+        query: GrantQuery<'_>,
+    ) -> Option<Hit> {
+        let source = self.sources.get(principal.source)?;
+        let specific = query
+            .resource_id
+            .filter(|id| *id != "*")
+            .and_then(|id| source.resources.get(id));
+        let reach = &principal.reach;
+        let username = (!reach.client).then_some(principal_id);
+        let properties = PROPERTY_RESOURCES
+            .iter()
+            .filter(|(_, name)| {
+                property_holds(query.properties, name, username, &reach.group_names)
+            })
+            .map(|(ix, _)| *ix);
+        let targets: Vec<u32> = std::iter::once(WILDCARD)
+            .chain(specific)
+            .chain(properties)
+            .collect();
+        reach.owners.iter().find_map(|&(owner, via)| {
+            targets.iter().find_map(|&target| {
+                source
+                    .index
+                    .rows_on(owner, query.ty, target)
+                    .iter()
+                    .find(|entry| entry.mask & query.bits == query.bits)
+                    .map(|entry| Hit {
+                        row: entry.row,
+                        via,
+                    })
+            })
+        })
+    }
+
+    /// Words for how a grant's owner is reached: "group `ops`", "role `admin` of group `ops`", …
+    pub(crate) fn via_words(&self, principal: &SourcePrincipal, via: Via) -> String {
+        let Some(source) = self.sources.get(principal.source) else {
+            return String::new();
+        };
+        let group = |g: GroupIx| source.groups.name(g).to_owned();
+        let role = |r: u32| source.grants.roles.name(r).to_owned();
+        let rule = |m: u32| {
+            source
+                .grants
+                .mapping_rules
+                .get(m as usize)
+                .map_or(String::new(), |rule| rule.id.to_string())
+        };
+        match via {
+            Via::Direct => "direct".into(),
+            Via::Group(g) => format!("group `{}`", group(g)),
+            Via::Role(r) => format!("role `{}`", role(r)),
+            Via::GroupRole(g, r) => format!("role `{}` of group `{}`", role(r), group(g)),
+            Via::Rule(m) => format!("mapping rule `{}`", rule(m)),
+            Via::RuleGroup(m, g) => format!("group `{}` of mapping rule `{}`", group(g), rule(m)),
+            Via::RuleRole(m, r) => format!("role `{}` of mapping rule `{}`", role(r), rule(m)),
+            Via::RuleGroupRole(m, g, r) => {
+                format!(
+                    "role `{}` of group `{}` of mapping rule `{}`",
+                    role(r),
+                    group(g),
+                    rule(m)
+                )
+            }
+        }
+    }
+
+    /// The tenant membership, if any, and how it is reached.
+    pub(crate) fn grants_tenant(&self, principal: &SourcePrincipal, tenant: &str) -> Option<Via> {
+        let tenant = self.tenants.get(tenant)?;
+        principal
+            .reach
+            .tenants
+            .iter()
+            .find(|(known, _)| *known == tenant)
+            .map(|(_, via)| *via)
+    }
+
+    /// The account state check: `Some(rule, reason)` when the principal may not act.
+    pub(crate) fn account_denial(principal: &Principal) -> Option<(&'static str, String)> {
+        let reach = &principal.sources.first()?.reach;
+        match reach.state {
+            AccountState::Active => None,
+            AccountState::Locked => Some((
+                "account.locked",
+                format!("the account of `{}` is locked", principal.user),
+            )),
+            AccountState::Provisioned => Some((
+                "account.provisioned",
+                format!(
+                    "the account of `{}` is provisioned (invited, not yet confirmed)",
+                    principal.user
+                ),
+            )),
+        }
+    }
+
+    /// Bundle evaluation with the implication fixpoint: which bundles are held,
+    /// each part's grant (when held directly), and the bundle that implied it.
+    pub(crate) fn bundle_state(&self, principal: &Principal) -> BundleState {
+        let mut state = BundleState::default();
+        let Some(sp) = principal.sources.first() else {
+            return state;
+        };
+        for bundle in &self.bundles {
+            for part in &bundle.parts {
+                if state.parts.iter().any(|(known, _)| known == part) {
+                    continue;
+                }
+                let query = GrantQuery {
+                    ty: part.ty,
+                    bits: part.bits,
+                    resource_id: part.resource_id.as_deref(),
+                    properties: None,
+                };
+                let cause = self
+                    .find_grant(sp, &principal.user, query)
+                    .map(PartCause::Held);
+                state.parts.push((part.clone(), cause));
+            }
+        }
+        let has = |state: &BundleState, bundle: u32| {
+            self.bundles.get(bundle as usize).is_some_and(|bundle| {
+                !bundle.parts.is_empty()
+                    && bundle.parts.iter().all(|part| {
+                        state
+                            .parts
+                            .iter()
+                            .any(|(known, cause)| known == part && cause.is_some())
+                    })
+            })
+        };
+        loop {
+            let mut changed = false;
+            for &(when, then) in &self.implications {
+                if !has(&state, when) {
+                    continue;
+                }
+                let Some(implied) = self.bundles.get(then as usize) else {
+                    continue;
+                };
+                for part in &implied.parts {
+                    if let Some((_, cause)) =
+                        state.parts.iter_mut().find(|(known, _)| known == part)
+                        && cause.is_none()
+                    {
+                        *cause = Some(PartCause::Implied(when));
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        state.held = (0..)
+            .zip(&self.bundles)
+            .map(|(ix, _)| has(&state, ix))
+            .collect();
+        state
+    }
+
+    /// What a list view of `ty` may show under `grants`: everything with a `*`
+    /// grant, else the ids of matching ID grants (PROPERTY grants need a resource).
+    pub(crate) fn grants_list(&self, principal: &Principal, ty: TypeIx, bits: u32) -> ListDoc {
+        let Some((sp, source)) = principal
+            .sources
+            .first()
+            .and_then(|sp| self.sources.get(sp.source).map(|source| (sp, source)))
+        else {
+            return ListDoc::Only { ids: Vec::new() };
+        };
+        if !self.options.authorization_checks {
+            return ListDoc::All;
+        }
+        let mut ids = Vec::new();
+        for &(owner, _) in &sp.reach.owners {
+            for entry in source
+                .index
+                .rows_of_type(owner, ty)
+                .iter()
+                .filter(|entry| entry.mask & bits == bits)
+            {
+                if entry.resource == WILDCARD {
+                    return ListDoc::All;
+                }
+                if PROPERTY_RESOURCES
+                    .iter()
+                    .all(|(ix, _)| *ix != entry.resource)
+                {
+                    ids.push(source.resources.name(entry.resource).to_owned());
+                }
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        ListDoc::Only { ids }
+    }
+
+    /// What tokens would carry: Management Identity's `permissions.{audience}`
+    /// claim and Emporix's scope list.
+    pub(crate) fn claims(&self, principal: &Principal) -> ClaimsDoc {
+        let mut doc = ClaimsDoc::default();
+        let Some(sp) = principal.sources.first() else {
+            return doc;
+        };
+        if self.catalogues.contains(&"identity") {
+            let mut permissions = BTreeMap::new();
+            for audience in crate::catalogue::IDENTITY_TYPES {
+                let Some(&ty) = self.catalogue.by_name.get(audience.name) else {
+                    continue;
+                };
+                let held: Vec<String> = self
+                    .catalogue
+                    .ty(ty)
+                    .permissions
+                    .iter()
+                    .filter(|(_, bits)| {
+                        let query = GrantQuery {
+                            ty,
+                            bits: *bits,
+                            resource_id: None,
+                            properties: None,
+                        };
+                        self.find_grant(sp, &principal.user, query).is_some()
+                    })
+                    .map(|(name, _)| name.to_string())
+                    .collect();
+                if !held.is_empty() {
+                    permissions.insert(audience.name.to_owned(), held);
+                }
+            }
+            doc.permissions = Some(permissions);
+        }
+        if self.catalogues.contains(&"emporix")
+            && let (Some(source), Some(&scope)) = (
+                self.sources.get(sp.source),
+                self.catalogue.by_name.get(EMPORIX_SCOPE),
+            )
+        {
+            let mut scopes: Vec<String> = sp
+                .reach
+                .owners
+                .iter()
+                .flat_map(|&(owner, _)| source.index.rows_of_type(owner, scope))
+                .filter(|entry| {
+                    entry.resource != WILDCARD
+                        && PROPERTY_RESOURCES
+                            .iter()
+                            .all(|(ix, _)| *ix != entry.resource)
+                })
+                .map(|entry| source.resources.name(entry.resource).to_owned())
+                .collect();
+            scopes.sort();
+            scopes.dedup();
+            doc.scopes = Some(scopes);
+        }
+        if Self::account_denial(principal).is_some() {
+            // A principal that cannot act gets nothing in its token.
+            doc.permissions = doc.permissions.map(|_| BTreeMap::new());
+            doc.scopes = doc.scopes.map(|_| Vec::new());
+        }
+        doc
+    }
+
+    /// The Emporix scope type and `HOLD` bits, for `scopes` requests.
+    pub(crate) fn scope_query(&self) -> Result<(TypeIx, u32), RequestError> {
+        let ty = self.resolve_type_name(EMPORIX_SCOPE)?;
+        let bits = self.catalogue.ty(ty).bits(EMPORIX_HOLD).unwrap_or(1);
+        Ok((ty, bits))
+    }
+
+    /// Whether a proposed Emporix assignment keeps the invariants: a user into a
+    /// group (at most one of ADMIN, BUYER, REQUESTER per legal entity), an access
+    /// control onto a group (`restrictedTo` matches the group's user type).
+    pub(crate) fn assignment(&self, doc: &AssignmentDoc) -> Result<DecisionDoc, RequestError> {
+        let source = self.sources.first().ok_or(RequestError::MissingCheck)?;
+        let data = &source.grants;
+        let unknown = |kind, id: &str| RequestError::UnknownEntity {
+            kind,
+            id: id.to_owned(),
+        };
+        let group = source
+            .groups
+            .get(&doc.group)
+            .ok_or_else(|| unknown("group", &doc.group))?;
+        if doc.user.is_none() && doc.access_control.is_none() {
+            return Err(RequestError::MissingCheck);
+        }
+        let refuse = |error: SnapshotError| DecisionDoc {
+            allowed: false,
+            explanation: Some(ExplanationDoc {
+                rule: error.code().into(),
+                reason: error.to_string(),
+                ..ExplanationDoc::default()
+            }),
+        };
+        if let Some(user) = &doc.user {
+            let ix = source
+                .users
+                .get(user)
+                .ok_or_else(|| unknown("user", user))?;
+            let mut member_of = source.groups_of(ix).to_vec();
+            if !member_of.contains(&group) {
+                member_of.push(group);
+            }
+            let path = |_: usize| format!("group `{}`", doc.group);
+            if let Err(error) = customer_groups(&member_of, &data.group_info, user, &path) {
+                return Ok(refuse(error));
+            }
+        }
+        if let Some(access_control) = &doc.access_control {
+            let ac = data
+                .access_controls
+                .get(access_control)
+                .ok_or_else(|| unknown("access control", access_control))?;
+            let restricted = data
+                .access_control_restricted
+                .get(ac as usize)
+                .copied()
+                .flatten();
+            let user_type = data
+                .group_info
+                .get(group as usize)
+                .and_then(|info| info.user_type);
+            if let Some(required) = restricted
+                && user_type != Some(required)
+            {
+                return Ok(refuse(SnapshotError::UserTypeMismatch {
+                    path: format!("group `{}`", doc.group),
+                    access_control: access_control.clone(),
+                    user_type: match required {
+                        UserType::Employee => "EMPLOYEE",
+                        UserType::Customer => "CUSTOMER",
+                    },
+                }));
+            }
+        }
+        Ok(DecisionDoc {
+            allowed: true,
+            explanation: Some(ExplanationDoc {
+                rule: "assignment.valid".into(),
+                reason: "the assignment keeps every invariant".into(),
+                ..ExplanationDoc::default()
+            }),
+        })
+    }
+}
+
+/// Whether the principal satisfies a PROPERTY matcher for this resource: only a
+/// user's id matches `assignee` and `candidateUsers`; the principal's group ids
+/// match `candidateGroups`.
+fn property_holds(
+    properties: Option<&Map<String, Value>>,
+    name: &str,
+    username: Option<&str>,
+    groups: &[Box<str>],
+) -> bool {
+    let Some(value) = properties.and_then(|properties| properties.get(name)) else {
+        return false;
+    };
+    let listed = |candidate: &str| match value {
+        Value::String(text) => text == candidate,
+        Value::Array(items) => items.iter().any(|item| item.as_str() == Some(candidate)),
+        _ => false,
+    };
+    match name {
+        "assignee" | "candidateUsers" => username.is_some_and(listed),
+        "candidateGroups" => groups.iter().any(|group| listed(group)),
+        _ => false,
+    }
+}
+
+/// The list at `ix`, or nothing.
+fn slot(lists: &[Box<[u32]>], ix: Option<u32>) -> &[u32] {
+    ix.and_then(|ix| lists.get(ix as usize))
+        .map_or(&[], |list| list)
+}
+
+fn push_new<T: PartialEq + Copy>(list: &mut Vec<(T, Via)>, item: T, via: Via) {
+    if !list.iter().any(|(known, _)| *known == item) {
+        list.push((item, via));
+    }
+}
+
+/// Why a bundle part counts as held.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PartCause {
+    Held(Hit),
+    /// Implied by holding every part of this bundle.
+    Implied(u32),
+}
+
+/// The outcome of bundle evaluation for one principal.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BundleState {
+    pub parts: Vec<(BundlePart, Option<PartCause>)>,
+    pub held: Vec<bool>,
+}
+
+impl Source {
+    /// Words for a resource: an id, `*`, or a PROPERTY matcher.
+    pub(crate) fn resource_words(&self, resource: u32) -> String {
+        match PROPERTY_RESOURCES.iter().find(|(ix, _)| *ix == resource) {
+            Some((_, property)) => format!("property `{property}`"),
+            None => format!("`{}`", self.resources.name(resource)),
+        }
+    }
+}
