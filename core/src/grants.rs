@@ -91,9 +91,10 @@ impl Snapshot {
             // A groups claim replaces the stored memberships.
             Some(names) => {
                 for name in names {
-                    reach.group_names.push(name.as_str().into());
-                    if let Some(group) = source.groups.get(name) {
-                        push_new(&mut groups, group, Via::Direct);
+                    match source.groups.get(name) {
+                        Some(group) => push_new(&mut groups, group, Via::Direct),
+                        // Not in the snapshot: no grants, but it still matches `candidateGroups`.
+                        None => reach.group_names.push(name.as_str().into()),
                     }
                 }
             }
@@ -115,12 +116,6 @@ impl Snapshot {
                 .map_or(&[][..], |rule| &rule.groups)
             {
                 push_new(&mut groups, group, Via::Rule(rule));
-            }
-        }
-        for &(group, _) in &groups {
-            let name = source.groups.name(group);
-            if !reach.group_names.iter().any(|known| **known == *name) {
-                reach.group_names.push(name.into());
             }
         }
 
@@ -242,18 +237,23 @@ impl Snapshot {
             .and_then(|id| source.resources.get(id));
         let reach = &principal.reach;
         let username = (!reach.client).then_some(principal_id);
-        let properties = PROPERTY_RESOURCES
-            .iter()
-            .filter(|(_, name)| {
-                property_holds(query.properties, name, username, &reach.group_names)
-            })
-            .map(|(ix, _)| *ix);
-        let targets: Vec<u32> = std::iter::once(WILDCARD)
-            .chain(specific)
-            .chain(properties)
-            .collect();
+        let in_groups = |candidate: &str| {
+            principal
+                .groups
+                .iter()
+                .any(|&group| source.groups.name(group) == candidate)
+                || reach.group_names.iter().any(|name| **name == *candidate)
+        };
+        let mut targets = [Some(WILDCARD), specific, None, None, None];
+        if query.properties.is_some() {
+            for ((ix, name), slot) in PROPERTY_RESOURCES.iter().zip(targets.iter_mut().skip(2)) {
+                if property_holds(query.properties, name, username, &in_groups) {
+                    *slot = Some(*ix);
+                }
+            }
+        }
         reach.owners.iter().find_map(|&(owner, via)| {
-            targets.iter().find_map(|&target| {
+            targets.iter().flatten().find_map(|&target| {
                 source
                     .index
                     .rows_on(owner, query.ty, target)
@@ -539,7 +539,7 @@ impl Snapshot {
             if !member_of.contains(&group) {
                 member_of.push(group);
             }
-            let path = |_: usize| format!("group `{}`", doc.group);
+            let path = |_: usize| doc.group.clone();
             if let Err(error) = customer_groups(&member_of, &data.group_info, user, &path) {
                 return Ok(refuse(error));
             }
@@ -562,7 +562,7 @@ impl Snapshot {
                 && user_type != Some(required)
             {
                 return Ok(refuse(SnapshotError::UserTypeMismatch {
-                    path: format!("group `{}`", doc.group),
+                    path: doc.group.clone(),
                     access_control: access_control.clone(),
                     user_type: match required {
                         UserType::Employee => "EMPLOYEE",
@@ -589,7 +589,7 @@ fn property_holds(
     properties: Option<&Map<String, Value>>,
     name: &str,
     username: Option<&str>,
-    groups: &[Box<str>],
+    in_groups: &dyn Fn(&str) -> bool,
 ) -> bool {
     let Some(value) = properties.and_then(|properties| properties.get(name)) else {
         return false;
@@ -601,7 +601,11 @@ fn property_holds(
     };
     match name {
         "assignee" | "candidateUsers" => username.is_some_and(listed),
-        "candidateGroups" => groups.iter().any(|group| listed(group)),
+        "candidateGroups" => match value {
+            Value::String(text) => in_groups(text),
+            Value::Array(items) => items.iter().filter_map(Value::as_str).any(in_groups),
+            _ => false,
+        },
         _ => false,
     }
 }

@@ -2,3 +2,4 @@
 //! transformation (no I/O), so every binding can offer it.
 
 pub mod camunda7;
+pub mod camunda8;

@@ -68,7 +68,8 @@ pub(crate) struct Reach {
     pub state: AccountState,
     pub owners: Vec<(Owner, Via)>,
     pub tenants: Vec<(TenantIx, Via)>,
-    /// Group ids, for `candidateGroups` (names from a groups claim need not be in the snapshot).
+    /// Group ids from a groups claim that the snapshot does not list: they reach
+    /// no grants but still match `candidateGroups`.
     pub group_names: Vec<Box<str>>,
 }
 

@@ -116,9 +116,13 @@ pub struct OptionsDoc {
     /// Groups whose members skip tenant checks, besides `camunda-admin`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub admin_groups: Vec<String>,
-    /// Users who skip tenant checks.
+        /// Users who skip tenant checks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub admin_users: Vec<String>,
+    /// `grants` with the `camunda8` catalogue: whether Camunda 8's default roles
+    /// exist without being declared (an import of a live cluster lists its own).
+    #[serde(default = "yes")]
+    pub default_roles: bool,
 }
 
 fn yes() -> bool {
@@ -131,8 +135,9 @@ impl Default for OptionsDoc {
             revoke_mode: RevokeMode::Auto,
             tenant_checks: true,
             authorization_checks: true,
-            admin_groups: Vec::new(),
+                        admin_groups: Vec::new(),
             admin_users: Vec::new(),
+            default_roles: true,
         }
     }
 }

@@ -319,3 +319,145 @@ fn demo_prints_a_table() {
     assert!(text.contains("camunda7.level"), "{text}");
     assert!(text.contains("tenant.not_member"), "{text}");
 }
+
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo");
+
+#[test]
+fn import_camunda8_writes_a_grants_snapshot_that_decides() {
+    let out = temp_file("c8.json", "");
+    let dump = format!("{DEMO}/camunda8-dump.json");
+    let output = writ(
+        &[
+            "import",
+            "camunda8",
+            &dump,
+            "-o",
+            out.to_str().expect("path"),
+            "--tenant-checks",
+            "on",
+        ],
+        "",
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("user `carol` is not listed"));
+    let check = writ(
+        &[
+            "explain",
+            out.to_str().expect("path"),
+            "--user",
+            "alice",
+            "--permission",
+            "CREATE_PROCESS_INSTANCE",
+            "--resource-type",
+            "PROCESS_DEFINITION",
+            "--resource-id",
+            "invoice",
+            "--tenant-id",
+            "emea",
+        ],
+        "",
+    );
+    assert_eq!(check.status.code(), Some(0));
+    let decision: serde_json::Value = serde_json::from_str(&stdout(&check)).expect("json");
+    assert_eq!(decision["via"], "role `ops` of group `ops-team`");
+    let bad = temp_file(
+        "bad-c8.json",
+        r#"{"authorizations":{"items":[{"authorizationKey":"1","ownerId":"x","ownerType":"NOBODY","resourceType":"USER","resourceId":"*","permissionTypes":["READ"]}]}}"#,
+    );
+    let output = writ(
+        &[
+            "import",
+            "camunda8",
+            bad.to_str().expect("path"),
+            "-o",
+            out.to_str().expect("path"),
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("error[import."),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn claims_projects_identity_permissions_and_emporix_scopes() {
+    let identity = format!("{DEMO}/identity.json");
+    let output = writ(
+        &[
+            "claims",
+            &identity,
+            "--user",
+            "zed",
+            "--claims",
+            r#"{"groups":["eng"]}"#,
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output).trim(),
+        r#"{"permissions":{"optimize-api":["write:*"]}}"#
+    );
+    let emporix = format!("{DEMO}/emporix.json");
+    let output = writ(&["claims", &emporix, "--user", "dirk"], "");
+    assert_eq!(
+        stdout(&output).trim(),
+        r#"{"scopes":["order.order_manage--DE","order.order_read--DE"]}"#
+    );
+    let bad = writ(
+        &["claims", &identity, "--user", "zed", "--claims", "[1]"],
+        "",
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn assign_checks_emporix_invariants() {
+    let emporix = format!("{DEMO}/emporix.json");
+    let refused = writ(
+        &["assign", &emporix, "--user", "cara", "--group", "le1-buyer"],
+        "",
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let decision: serde_json::Value = serde_json::from_str(&stdout(&refused)).expect("json");
+    assert_eq!(decision["rule"], "snapshot.customer_group_conflict");
+    let refused = writ(
+        &[
+            "assign",
+            &emporix,
+            "--group",
+            "oe-managers",
+            "--access-control",
+            "customer-self",
+        ],
+        "",
+    );
+    let decision: serde_json::Value = serde_json::from_str(&stdout(&refused)).expect("json");
+    assert_eq!(decision["rule"], "snapshot.user_type_mismatch");
+    let fine = writ(
+        &[
+            "assign",
+            &emporix,
+            "--user",
+            "cara",
+            "--group",
+            "le1-contact",
+        ],
+        "",
+    );
+    assert_eq!(fine.status.code(), Some(0));
+    let unknown = writ(
+        &["assign", &emporix, "--user", "cara", "--group", "nope"],
+        "",
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stdout(&unknown).contains("request.unknown_group"));
+}
