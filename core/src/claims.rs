@@ -108,17 +108,20 @@ impl ClaimPath {
         value: &str,
         operator: Option<ClaimOperator>,
     ) -> bool {
-        self.select(claims)
-            .into_iter()
-            .any(|found| match (operator, found) {
-                (Some(ClaimOperator::Contains) | None, Value::Array(items)) => {
-                    items.iter().any(|item| equals(item, value))
-                }
-                (Some(ClaimOperator::Contains), _) => false,
-                (Some(ClaimOperator::Equals), Value::String(text)) => text == value,
-                (Some(ClaimOperator::Equals), _) => false,
-                (None, other) => equals(other, value),
-            })
+        let compare = |found: &Value| match (operator, found) {
+            (Some(ClaimOperator::Contains) | None, Value::Array(items)) => {
+                items.iter().any(|item| equals(item, value))
+            }
+            (Some(ClaimOperator::Contains), _) => false,
+            (Some(ClaimOperator::Equals), Value::String(text)) => text == value,
+            (Some(ClaimOperator::Equals), _) => false,
+            (None, other) => equals(other, value),
+        };
+        // A plain claim name (the common case) needs no selection list.
+        if let [Step::Member(name)] = self.steps.as_slice() {
+            return claims.get(&**name).is_some_and(compare);
+        }
+        self.select(claims).into_iter().any(compare)
     }
 }
 

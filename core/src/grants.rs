@@ -11,8 +11,7 @@ use serde_json::{Map, Value};
 use crate::catalogue::{EMPORIX_HOLD, EMPORIX_SCOPE};
 use crate::error::{RequestError, SnapshotError};
 use crate::model::{
-    BundlePart, GroupIx, Owner, PROPERTY_RESOURCES, RowIx, Snapshot, Source, TenantIx, TypeIx,
-    WILDCARD,
+    BundlePart, GroupIx, Owner, PROPERTY_RESOURCES, RowIx, Snapshot, Source, TypeIx, WILDCARD,
 };
 use crate::principal::{Principal, PrincipalRef, Reach, SourcePrincipal, Via};
 use crate::snapshot::grants::customer_groups;
@@ -39,6 +38,9 @@ pub(crate) struct GrantQuery<'r> {
 
 impl Snapshot {
     /// Resolves a `grants` principal: who it is, every owner it reaches and how.
+    /// One list of owners, in explanation order: itself, its groups (stored or
+    /// claimed, then those of matching mapping rules), its roles (direct, of its
+    /// groups, of its mapping rules), its mapping rules.
     pub(crate) fn grants_principal(
         &self,
         doc: PrincipalRef<'_>,
@@ -56,43 +58,35 @@ impl Snapshot {
         };
         let mut reach = Reach {
             client,
+            owners: Vec::with_capacity(16),
             ..Reach::default()
         };
-        let (own, stored_groups, direct_roles, direct_tenants): (
-            Option<Owner>,
-            &[GroupIx],
-            &[u32],
-            &[TenantIx],
-        ) = if client {
+        let (own, stored_groups, direct_roles) = if client {
             let ix = data.clients.get(id);
-            let at = |list| slot(list, ix);
             (
                 ix.map(Owner::Client),
-                at(&data.client_groups),
-                at(&data.client_roles),
-                at(&data.client_tenants),
+                slot(&data.client_groups, ix),
+                slot(&data.client_roles, ix),
             )
         } else {
             let ix = source.users.get(id);
-            let at = |list| slot(list, ix);
             if let Some(state) = ix.and_then(|ix| data.user_states.get(ix as usize)) {
                 reach.state = *state;
             }
             (
                 ix.map(Owner::User),
-                at(&source.user_groups),
-                at(&data.user_roles),
-                at(&source.user_tenants),
+                slot(&source.user_groups, ix),
+                slot(&data.user_roles, ix),
             )
         };
-
-        let mut groups: Vec<(GroupIx, Via)> = Vec::new();
+        let owners = &mut reach.owners;
+        owners.extend(own.map(|owner| (owner, Via::Direct)));
         match doc.groups {
             // A groups claim replaces the stored memberships.
             Some(names) => {
                 for name in names {
                     match source.groups.get(name) {
-                        Some(group) => push_new(&mut groups, group, Via::Direct),
+                        Some(group) => push_new(owners, Owner::Group(group), Via::Group(group)),
                         // Not in the snapshot: no grants, but it still matches `candidateGroups`.
                         None => reach.group_names.push(name.as_str().into()),
                     }
@@ -100,118 +94,67 @@ impl Snapshot {
             }
             None => stored_groups
                 .iter()
-                .for_each(|&group| push_new(&mut groups, group, Via::Direct)),
+                .for_each(|&group| push_new(owners, Owner::Group(group), Via::Group(group))),
         }
-        let rules: Vec<u32> = doc.claims.map_or_else(Vec::new, |claims| {
-            (0..)
-                .zip(&data.mapping_rules)
-                .filter(|(_, rule)| rule.claim.matches(claims, &rule.value, rule.operator))
-                .map(|(ix, _)| ix)
-                .collect()
-        });
-        for &rule in &rules {
+        let rules_start = owners.len();
+        if let Some(claims) = doc.claims {
+            for (rule_ix, rule) in (0..).zip(&data.mapping_rules) {
+                if rule.claim.matches(claims, &rule.value, rule.operator) {
+                    owners.push((Owner::MappingRule(rule_ix), Via::Rule(rule_ix)));
+                }
+            }
+        }
+        let rules_end = owners.len();
+        for at in rules_start..rules_end {
+            let Some(&(Owner::MappingRule(rule), _)) = owners.get(at) else {
+                continue;
+            };
             for &group in data
                 .mapping_rules
                 .get(rule as usize)
                 .map_or(&[][..], |rule| &rule.groups)
             {
-                push_new(&mut groups, group, Via::Rule(rule));
+                push_new(owners, Owner::Group(group), Via::RuleGroup(rule, group));
             }
         }
-
-        let mut roles: Vec<(u32, Via)> = Vec::new();
         direct_roles
             .iter()
-            .for_each(|&role| push_new(&mut roles, role, Via::Direct));
-        for &(group, via) in &groups {
-            for &role in data
-                .group_roles
-                .get(group as usize)
-                .map_or(&[][..], |roles| &**roles)
-            {
-                let via = match via {
-                    Via::Rule(rule) => Via::RuleGroupRole(rule, group, role),
-                    _ => Via::GroupRole(group, role),
-                };
-                push_new(&mut roles, role, via);
+            .for_each(|&role| push_new(owners, Owner::Role(role), Via::Role(role)));
+        for at in 0..owners.len() {
+            let Some(&(owner, via)) = owners.get(at) else {
+                continue;
+            };
+            match owner {
+                Owner::Group(group) => {
+                    for &role in data
+                        .group_roles
+                        .get(group as usize)
+                        .map_or(&[][..], |roles| &**roles)
+                    {
+                        let via = match via {
+                            Via::RuleGroup(rule, _) => Via::RuleGroupRole(rule, group, role),
+                            _ => Via::GroupRole(group, role),
+                        };
+                        push_new(owners, Owner::Role(role), via);
+                    }
+                }
+                Owner::MappingRule(rule) => {
+                    for &role in data
+                        .mapping_rules
+                        .get(rule as usize)
+                        .map_or(&[][..], |rule| &rule.roles)
+                    {
+                        push_new(owners, Owner::Role(role), Via::RuleRole(rule, role));
+                    }
+                }
+                _ => {}
             }
         }
-        for &rule in &rules {
-            for &role in data
-                .mapping_rules
-                .get(rule as usize)
-                .map_or(&[][..], |rule| &rule.roles)
-            {
-                push_new(&mut roles, role, Via::RuleRole(rule, role));
-            }
-        }
-
-        reach.owners.extend(own.map(|owner| (owner, Via::Direct)));
-        let group_via = |group: GroupIx, via: Via| match via {
-            Via::Rule(rule) => Via::RuleGroup(rule, group),
-            _ => Via::Group(group),
-        };
-        reach.owners.extend(
-            groups
-                .iter()
-                .map(|&(group, via)| (Owner::Group(group), group_via(group, via))),
-        );
-        let role_via = |role: u32, via: Via| {
-            if via == Via::Direct {
-                Via::Role(role)
-            } else {
-                via
-            }
-        };
-        reach.owners.extend(
-            roles
-                .iter()
-                .map(|&(role, via)| (Owner::Role(role), role_via(role, via))),
-        );
-        reach.owners.extend(
-            rules
-                .iter()
-                .map(|&rule| (Owner::MappingRule(rule), Via::Rule(rule))),
-        );
-
-        // Tenant membership: directly, through a group, a role (a group's role included) or a mapping rule.
-        let mut tenants: Vec<(TenantIx, Via)> = Vec::new();
-        direct_tenants
-            .iter()
-            .for_each(|&tenant| push_new(&mut tenants, tenant, Via::Direct));
-        for &(group, via) in &groups {
-            for &tenant in source
-                .group_tenants
-                .get(group as usize)
-                .map_or(&[][..], |tenants| &**tenants)
-            {
-                push_new(&mut tenants, tenant, group_via(group, via));
-            }
-        }
-        for &(role, via) in &roles {
-            for &tenant in data
-                .role_tenants
-                .get(role as usize)
-                .map_or(&[][..], |tenants| &**tenants)
-            {
-                push_new(&mut tenants, tenant, role_via(role, via));
-            }
-        }
-        for &rule in &rules {
-            for &tenant in data
-                .mapping_rules
-                .get(rule as usize)
-                .map_or(&[][..], |rule| &rule.tenants)
-            {
-                push_new(&mut tenants, tenant, Via::Rule(rule));
-            }
-        }
-        reach.tenants = tenants;
-
         let principal = SourcePrincipal {
             source: 0,
             user: if client { None } else { source.users.get(id) },
-            groups: groups.iter().map(|&(group, _)| group).collect(),
+            // Under `grants` the groups live in `reach.owners`.
+            groups: Box::default(),
             admin: false,
             revokes: false,
             reach,
@@ -238,10 +181,8 @@ impl Snapshot {
         let reach = &principal.reach;
         let username = (!reach.client).then_some(principal_id);
         let in_groups = |candidate: &str| {
-            principal
-                .groups
-                .iter()
-                .any(|&group| source.groups.name(group) == candidate)
+            let in_snapshot = |(owner, _): &(Owner, Via)| matches!(owner, Owner::Group(group) if source.groups.name(*group) == candidate);
+            reach.owners.iter().any(in_snapshot)
                 || reach.group_names.iter().any(|name| **name == *candidate)
         };
         let mut targets = [Some(WILDCARD), specific, None, None, None];
@@ -303,12 +244,24 @@ impl Snapshot {
     /// The tenant membership, if any, and how it is reached.
     pub(crate) fn grants_tenant(&self, principal: &SourcePrincipal, tenant: &str) -> Option<Via> {
         let tenant = self.tenants.get(tenant)?;
-        principal
-            .reach
-            .tenants
-            .iter()
-            .find(|(known, _)| *known == tenant)
-            .map(|(_, via)| *via)
+        let source = self.sources.get(principal.source)?;
+        let data = &source.grants;
+        // Membership directly, through a group, a role (a group's role included) or a
+        // mapping rule: exactly the owners the principal reaches.
+        principal.reach.owners.iter().find_map(|&(owner, via)| {
+            let tenants = match owner {
+                Owner::User(user) => slot(&source.user_tenants, Some(user)),
+                Owner::Client(client) => slot(&data.client_tenants, Some(client)),
+                Owner::Group(group) => slot(&source.group_tenants, Some(group)),
+                Owner::Role(role) => slot(&data.role_tenants, Some(role)),
+                Owner::MappingRule(rule) => data
+                    .mapping_rules
+                    .get(rule as usize)
+                    .map_or(&[][..], |rule| &rule.tenants),
+                Owner::AnyUser | Owner::Global => &[],
+            };
+            tenants.contains(&tenant).then_some(via)
+        })
     }
 
     /// The account state check: `Some(rule, reason)` when the principal may not act.

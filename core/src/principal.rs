@@ -5,7 +5,7 @@
 use crate::error::RequestError;
 use serde_json::{Map, Value};
 
-use crate::model::{GroupIx, Owner, Snapshot, Source, TenantIx, UserIx};
+use crate::model::{GroupIx, Owner, Snapshot, Source, UserIx};
 use crate::wire::{
     AccountState, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc, ProfileName, RequestDoc,
     RevokeMode,
@@ -67,7 +67,6 @@ pub(crate) struct Reach {
     pub client: bool,
     pub state: AccountState,
     pub owners: Vec<(Owner, Via)>,
-    pub tenants: Vec<(TenantIx, Via)>,
     /// Group ids from a groups claim that the snapshot does not list: they reach
     /// no grants but still match `candidateGroups`.
     pub group_names: Vec<Box<str>>,

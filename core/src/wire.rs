@@ -116,7 +116,7 @@ pub struct OptionsDoc {
     /// Groups whose members skip tenant checks, besides `camunda-admin`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub admin_groups: Vec<String>,
-        /// Users who skip tenant checks.
+    /// Users who skip tenant checks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub admin_users: Vec<String>,
     /// `grants` with the `camunda8` catalogue: whether Camunda 8's default roles
@@ -135,7 +135,7 @@ impl Default for OptionsDoc {
             revoke_mode: RevokeMode::Auto,
             tenant_checks: true,
             authorization_checks: true,
-                        admin_groups: Vec::new(),
+            admin_groups: Vec::new(),
             admin_users: Vec::new(),
             default_roles: true,
         }

@@ -136,7 +136,7 @@ pub fn import(dumps: &[Dump], options: &ImportOptions) -> Result<Imported, Impor
             tenant_checks: options.tenant_checks,
             authorization_checks: true,
             admin_groups: options.admin_groups.clone(),
-                        admin_users: Vec::new(),
+            admin_users: Vec::new(),
             default_roles: true,
         },
         tenants: tenants.into_iter().map(|id| TenantDoc { id }).collect(),

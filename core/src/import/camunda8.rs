@@ -527,7 +527,7 @@ pub fn import(dump: &Dump, options: &ImportOptions) -> Result<Imported, ImportEr
         profile: ProfileName::Grants,
         options: OptionsDoc {
             tenant_checks: options.tenant_checks.unwrap_or(true),
-                        authorization_checks: options.authorization_checks.unwrap_or(true),
+            authorization_checks: options.authorization_checks.unwrap_or(true),
             // A live cluster lists its own default roles, with their grants.
             default_roles: false,
             ..OptionsDoc::default()

@@ -75,7 +75,7 @@ pub(super) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
         })?);
     }
     let mut default_roles = Vec::new();
-        if catalogues.contains(&"camunda8") && doc.options.default_roles {
+    if catalogues.contains(&"camunda8") && doc.options.default_roles {
         let names = ["admin", "readonly-admin"]
             .into_iter()
             .chain(DEFAULT_ROLES.iter().map(|(name, _)| *name));
