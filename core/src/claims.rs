@@ -118,10 +118,18 @@ impl ClaimPath {
             (None, other) => equals(other, value),
         };
         // A plain claim name (the common case) needs no selection list.
-        if let [Step::Member(name)] = self.steps.as_slice() {
-            return claims.get(&**name).is_some_and(compare);
+        if let Some(name) = self.plain_name() {
+            return claims.get(name).is_some_and(compare);
         }
         self.select(claims).into_iter().any(compare)
+    }
+
+    /// The claim name, when the path is a single member (no JSONPath steps).
+    pub(crate) fn plain_name(&self) -> Option<&str> {
+        match self.steps.as_slice() {
+            [Step::Member(name)] => Some(name),
+            _ => None,
+        }
     }
 }
 

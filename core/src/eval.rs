@@ -354,8 +354,7 @@ impl Snapshot {
             }
         }
         if self.sources.len() > 1
-            && let (Some(explanation), [only]) =
-                (&mut verdict.explanation, principal.sources.as_slice())
+            && let (Some(explanation), [only]) = (&mut verdict.explanation, &*principal.sources)
             && explanation.source.is_none()
         {
             explanation.source = self.source(only).map(|source| source.name.to_string());

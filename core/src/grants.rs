@@ -13,7 +13,7 @@ use crate::error::{RequestError, SnapshotError};
 use crate::model::{
     BundlePart, GroupIx, Owner, PROPERTY_RESOURCES, RowIx, Snapshot, Source, TypeIx, WILDCARD,
 };
-use crate::principal::{Principal, PrincipalRef, Reach, SourcePrincipal, Via};
+use crate::principal::{Principal, PrincipalRef, Reach, SourceList, SourcePrincipal, Via};
 use crate::snapshot::grants::customer_groups;
 use crate::wire::{
     AccountState, AssignmentDoc, ClaimsDoc, DecisionDoc, ExplanationDoc, ListDoc, ProfileName,
@@ -162,7 +162,7 @@ impl Snapshot {
         Ok(Principal {
             user: id.into(),
             profile: ProfileName::Grants,
-            sources: vec![principal],
+            sources: SourceList::One(principal),
         })
     }
 

@@ -18,7 +18,7 @@ pub struct Principal {
     pub(crate) profile: ProfileName,
     /// The sources this principal's questions are decided on; exactly one under
     /// `camunda7`, all (or the one named) under `optimize`.
-    pub(crate) sources: Vec<SourcePrincipal>,
+    pub(crate) sources: SourceList,
 }
 
 impl Principal {
@@ -30,6 +30,25 @@ impl Principal {
     /// The profile this principal's questions are decided under.
     pub fn profile(&self) -> ProfileName {
         self.profile
+    }
+}
+
+/// The sources of a principal: almost always one, kept inline so that resolving
+/// a principal for a single check does not allocate a list.
+#[derive(Debug, Clone)]
+pub(crate) enum SourceList {
+    One(SourcePrincipal),
+    Many(Vec<SourcePrincipal>),
+}
+
+impl std::ops::Deref for SourceList {
+    type Target = [SourcePrincipal];
+
+    fn deref(&self) -> &[SourcePrincipal] {
+        match self {
+            Self::One(only) => std::slice::from_ref(only),
+            Self::Many(all) => all,
+        }
     }
 }
 
@@ -152,9 +171,12 @@ impl Snapshot {
             .unwrap_or(&[])
             .iter()
             .zip(chosen);
-        let sources = sources
-            .map(|(source, ix)| self.source_principal(ix, source, user, doc.groups))
-            .collect();
+        let mut sources =
+            sources.map(|(source, ix)| self.source_principal(ix, source, user, doc.groups));
+        let sources = match (sources.next(), sources.len()) {
+            (Some(only), 0) => SourceList::One(only),
+            (first, _) => SourceList::Many(first.into_iter().chain(sources).collect()),
+        };
         Ok(Principal {
             user: user.into(),
             profile,
