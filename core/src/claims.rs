@@ -137,7 +137,8 @@ impl ClaimPath {
 fn equals(found: &Value, value: &str) -> bool {
     match found {
         Value::String(text) => text == value,
-        Value::Number(_) | Value::Bool(_) => found.to_string() == value,
+        Value::Number(number) => number.to_string() == value,
+        Value::Bool(flag) => value == if *flag { "true" } else { "false" },
         Value::Null | Value::Array(_) | Value::Object(_) => false,
     }
 }
