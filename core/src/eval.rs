@@ -551,7 +551,7 @@ impl Snapshot {
                     Some(source) => Verdict {
                         outcome: Outcome::Deny,
                         explanation: explain.then(|| ExplanationDoc {
-                            source: Some(source.name.to_string()),
+                            source: (self.sources.len() > 1).then(|| source.name.to_string()),
                             ..explanation(
                                 "optimize.login_required",
                                 format!("allowed on source `{}`, but the user may not log in to Optimize there", source.name),
