@@ -148,25 +148,31 @@ impl Snapshot {
         request: &RequestDoc,
         explain: bool,
     ) -> Result<Verdict, RequestError> {
+        // Evaluated anyway: an anonymously authorized request must still be well-formed.
+        let verdict = self.decide_request(request, explain)?;
+        if request.anonymous_authorized {
+            return Ok(Verdict {
+                outcome: Outcome::Allow,
+                explanation: explain.then(|| {
+                    explanation(
+                        "anonymous",
+                        "the request is authorized anonymously".into(),
+                        None,
+                        Vec::new(),
+                    )
+                }),
+            });
+        }
+        Ok(verdict)
+    }
+
+    fn decide_request(&self, request: &RequestDoc, explain: bool) -> Result<Verdict, RequestError> {
         let principal = self.principal(request.into())?;
         let context = Context {
             tenant: request.tenant_id.as_deref(),
             resource_exists: request.resource_exists.unwrap_or(true),
         };
         if principal.profile == ProfileName::Grants {
-            if request.anonymous_authorized {
-                return Ok(Verdict {
-                    outcome: Outcome::Allow,
-                    explanation: explain.then(|| {
-                        explanation(
-                            "anonymous",
-                            "the request is authorized anonymously".into(),
-                            None,
-                            Vec::new(),
-                        )
-                    }),
-                });
-            }
             let checks =
                 usize::from(request.permission.is_some() || request.resource_type.is_some())
                     + usize::from(request.any_of.is_some())
@@ -1077,9 +1083,9 @@ impl Snapshot {
             .collect();
         let mut verdict = self.any_of(principal, &checks, explain)?;
         if let Some(explanation) = &mut verdict.explanation {
-            if verdict.outcome == Outcome::Allow {
+            if explanation.rule == "grants.match" {
                 explanation.rule = "grants.scope".into();
-            } else {
+            } else if verdict.outcome != Outcome::Allow {
                 explanation.reason = format!("holds none of the scopes {}", names.join(", "));
             }
         }

@@ -358,6 +358,9 @@ impl Snapshot {
         else {
             return ListDoc::Only { ids: Vec::new() };
         };
+        if Self::account_denial(principal).is_some() {
+            return ListDoc::Only { ids: Vec::new() };
+        }
         if !self.options.authorization_checks {
             return ListDoc::All;
         }
