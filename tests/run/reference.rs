@@ -5,6 +5,8 @@
 //! so every case loads and shrinking stays meaningful. A failure prints the
 //! snapshot and the request as JSON, ready to paste into a vector file.
 
+use std::collections::BTreeMap;
+
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde::Serialize;
@@ -15,6 +17,11 @@ use writ_core::wire::{
     PermissionsRequestDoc, ProfileName, RequestDoc, ResourceTypeDoc, RevokeMode, SnapshotDoc,
     SourceDoc, TenantDoc, TypeRef, UserDoc,
 };
+
+/// Cases for the `camunda7` / `optimize` property and for the [`grants`] one
+/// (together about 15 s in a debug build).
+const CAMUNDA7_CASES: u32 = 6_000;
+const GRANTS_CASES: u32 = 8_000;
 
 /// The position of APPLICATION in [`TYPES`].
 const APPLICATION: usize = 2;
@@ -217,6 +224,7 @@ impl RawSnapshot {
                 authorization_checks: self.authorization_checks,
                 admin_groups: subset(&["g1", "gx"], self.admin_groups),
                 admin_users: subset(&["u1", "ux"], self.admin_users),
+                ..OptionsDoc::default()
             },
             tenants: tenant_names
                 .iter()
@@ -234,6 +242,7 @@ impl RawSnapshot {
                     .into_iter()
                     .map(|(name, bits)| (name.to_owned(), bits))
                     .collect(),
+                implies: BTreeMap::new(),
             });
         }
         if self.layout == 0 {
@@ -282,7 +291,10 @@ impl RawSnapshot {
                     user_id,
                     group_id,
                     resource_type: type_ref(ty, row.by_id),
-                    resource_id: pick(&RESOURCE_IDS, row.resource, "*").to_owned(),
+                    owner_type: None,
+                    owner_id: None,
+                    resource_id: Some(pick(&RESOURCE_IDS, row.resource, "*").to_owned()),
+                    resource_property_name: None,
                     permissions: row.permissions.iter().map(|&n| permission(ty, n)).collect(),
                 }
             })
@@ -295,6 +307,7 @@ impl RawSnapshot {
                     id: (*id).to_owned(),
                     groups: subset(&groups, group_mask),
                     tenants: subset(tenants, tenant_mask),
+                    ..UserDoc::default()
                 })
                 .collect(),
             groups: groups
@@ -303,6 +316,7 @@ impl RawSnapshot {
                 .map(|(id, &tenant_mask)| GroupDoc {
                     id: (*id).to_owned(),
                     tenants: subset(tenants, tenant_mask),
+                    ..GroupDoc::default()
                 })
                 .collect(),
             authorizations,
@@ -465,6 +479,8 @@ impl RawRequest {
         let first = self.checks.first()?.build(snapshot);
         Some(PermissionsRequestDoc {
             user: req.user.clone(),
+            client: None,
+            claims: None,
             groups: req.groups.clone(),
             source: req.source.clone(),
             profile: req.profile,
@@ -478,6 +494,8 @@ impl RawRequest {
         let first = self.checks.first()?.build(snapshot);
         Some(ListRequestDoc {
             user: req.user.clone(),
+            client: None,
+            claims: None,
             groups: req.groups.clone(),
             source: req.source.clone(),
             profile: req.profile,
@@ -618,7 +636,7 @@ fn compare_unguarded(snapshot: &RawSnapshot, request: &RawRequest) -> Result<(),
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 10_000,
+        cases: CAMUNDA7_CASES,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
@@ -629,5 +647,957 @@ proptest! {
         request in raw_request(),
     ) {
         compare(&snapshot, &request)?;
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Profile `grants`
+
+mod grants {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+    use proptest::test_runner::TestCaseError;
+    use serde_json::{Map, Value, json};
+    use writ_conformance::reference;
+    use writ_core::Authorizer;
+    use writ_core::wire::{
+        AccessControlDoc, AccountState, AuthorizationDoc, AuthorizationType, BundleDoc,
+        BundleImplicationDoc, CheckDoc, ClaimOperator, ClientDoc, DomainDoc, DomainLevel, GroupDoc,
+        ListRequestDoc, MappingRuleDoc, OptionsDoc, OwnerType, PermissionsRequestDoc, ProfileName,
+        RequestDoc, ResourceTypeDoc, RoleDoc, SnapshotDoc, TenantDoc, TypeRef, UserDoc, UserType,
+    };
+
+    use super::{GRANTS_CASES, disagree, json as to_json, pick, subset};
+
+    const USERS: [&str; 3] = ["u1", "u2", "u3"];
+    const CLIENTS: [&str; 2] = ["c1", "c2"];
+    const GROUPS: [&str; 3] = ["g1", "g2", "g3"];
+    /// Roles the generator may declare; `connectors` then replaces the default one.
+    const DECLARABLE: [&str; 3] = ["r1", "r2", "connectors"];
+    const DEFAULT_ROLES: [&str; 6] = [
+        "admin",
+        "readonly-admin",
+        "connectors",
+        "rpa",
+        "app-integrations",
+        "task-worker",
+    ];
+    const TENANTS: [&str; 2] = ["t1", "t2"];
+    const RULES: [&str; 3] = ["m1", "m2", "m3"];
+    const CLAIM_NAMES: [&str; 6] = [
+        "groups",
+        "$.groups",
+        "$.org.dept",
+        "$['groups'][0]",
+        "level",
+        "$.groups[*]",
+    ];
+    const CLAIM_VALUES: [&str; 4] = ["ops", "dev", "Ops", "3"];
+    const ACS: [&str; 3] = ["ac1", "ac2", "ac3"];
+    const SCOPES: [&str; 5] = [
+        "s.a_read",
+        "s.a_manage",
+        "s.b_manage",
+        "s.c_read",
+        "s.x_read",
+    ];
+    const BUNDLES: [&str; 7] = [
+        "b1",
+        "b2",
+        "b3",
+        "D Viewer",
+        "D Manager",
+        "D Administrator",
+        "nope",
+    ];
+    const INVOICE: &str = "INVOICE";
+    const INVOICE_ID: u32 = 100;
+
+    /// The types grants and checks use, with a few of their permissions.
+    const TYPES: [(&str, &[&str]); 7] = [
+        (
+            "PROCESS_DEFINITION",
+            &[
+                "READ_PROCESS_DEFINITION",
+                "UPDATE_PROCESS_INSTANCE",
+                "READ_USER_TASK",
+                "CREATE_PROCESS_INSTANCE",
+                "COMPLETE_USER_TASK",
+            ],
+        ),
+        ("USER_TASK", &["READ", "UPDATE", "CLAIM", "COMPLETE"]),
+        (
+            "BATCH",
+            &[
+                "CREATE",
+                "READ",
+                "CREATE_BATCH_OPERATION_CANCEL_PROCESS_INSTANCE",
+            ],
+        ),
+        ("DOCUMENT", &["CREATE", "READ", "DELETE"]),
+        (INVOICE, &["VIEW", "EDIT", "APPROVE", "ADMIN"]),
+        // Only with the emporix catalogue.
+        ("ACCESS_CONTROL", &["HOLD"]),
+        ("SCOPE", &["HOLD"]),
+    ];
+    const CAMUNDA8_TYPES: usize = 5;
+
+    fn ids_of(ty: &str) -> &'static [&'static str] {
+        match ty {
+            "ACCESS_CONTROL" => &["ac1", "ac2", "ac3"],
+            "SCOPE" => &["s.a_read", "s.b_manage--DE", "s.c_read"],
+            _ => &["a", "b"],
+        }
+    }
+
+    fn name_pick(pool: &[&str], n: u8) -> String {
+        pick(pool, n, "").to_owned()
+    }
+
+    // -----------------------------------------------------------------------------
+    // Snapshots
+
+    #[derive(Debug, Clone)]
+    struct RawGrant {
+        owner_kind: u8,
+        owner: u8,
+        shorthand: bool,
+        ty: u8,
+        /// 0: ANY, 1: ID, 2: PROPERTY (USER_TASK only; ID elsewhere).
+        matcher: u8,
+        resource: u8,
+        permissions: Vec<u8>,
+    }
+
+    #[derive(Debug, Clone)]
+    struct RawRule {
+        claim: u8,
+        value: u8,
+        operator: u8,
+        groups: u8,
+        roles: u8,
+        tenants: u8,
+    }
+
+    #[derive(Debug, Clone)]
+    struct RawSnapshot {
+        default_roles: bool,
+        emporix: bool,
+        bundles: bool,
+        implications: u8,
+        tenant_checks: bool,
+        authorization_checks: bool,
+        declared: u8,
+        role_tenants: [u8; 3],
+        /// Per user: groups, roles, tenants, state.
+        users: Vec<(u8, u8, u8, u8)>,
+        /// Per client: groups, roles, tenants.
+        clients: Vec<(u8, u8, u8)>,
+        /// Per group: roles, tenants, access controls, restrictions.
+        groups: Vec<(u8, u8, u8, u8)>,
+        rules: Vec<RawRule>,
+        grants: Vec<RawGrant>,
+    }
+
+    fn raw_grant() -> impl Strategy<Value = RawGrant> {
+        (
+            0..5u8,
+            any::<u8>(),
+            any::<bool>(),
+            any::<u8>(),
+            prop_oneof![3 => Just(0u8), 4 => Just(1u8), 2 => Just(2u8)],
+            any::<u8>(),
+            prop::collection::vec(any::<u8>(), 1..=3),
+        )
+            .prop_map(
+                |(owner_kind, owner, shorthand, ty, matcher, resource, permissions)| RawGrant {
+                    owner_kind,
+                    owner,
+                    shorthand,
+                    ty,
+                    matcher,
+                    resource,
+                    permissions,
+                },
+            )
+    }
+
+    fn raw_rule() -> impl Strategy<Value = RawRule> {
+        (
+            any::<u8>(),
+            any::<u8>(),
+            0..3u8,
+            any::<u8>(),
+            any::<u8>(),
+            any::<u8>(),
+        )
+            .prop_map(|(claim, value, operator, groups, roles, tenants)| RawRule {
+                claim,
+                value,
+                operator,
+                groups,
+                roles,
+                tenants,
+            })
+    }
+
+    fn raw_snapshot() -> impl Strategy<Value = RawSnapshot> {
+        (
+            (
+                (prop::bool::weighted(0.5), prop::bool::weighted(0.9)),
+                prop::bool::weighted(0.7),
+                any::<u8>(),
+                prop::bool::weighted(0.8),
+                prop::bool::weighted(0.85),
+                any::<u8>(),
+                any::<[u8; 3]>(),
+            ),
+            (
+                prop::collection::vec((any::<u8>(), any::<u8>(), any::<u8>(), any::<u8>()), 1..=3),
+                prop::collection::vec((any::<u8>(), any::<u8>(), any::<u8>()), 0..=2),
+                prop::collection::vec((any::<u8>(), any::<u8>(), any::<u8>(), any::<u8>()), 0..=3),
+                prop::collection::vec(raw_rule(), 0..=3),
+                prop::collection::vec(raw_grant(), 1..=12),
+            ),
+        )
+            .prop_map(
+                |(
+                    (
+                        (emporix, default_roles),
+                        bundles,
+                        implications,
+                        tenant_checks,
+                        authorization_checks,
+                        declared,
+                        role_tenants,
+                    ),
+                    (users, clients, groups, rules, grants),
+                )| RawSnapshot {
+                    default_roles,
+                    emporix,
+                    bundles,
+                    implications,
+                    tenant_checks,
+                    authorization_checks,
+                    declared,
+                    role_tenants,
+                    users,
+                    clients,
+                    groups,
+                    rules,
+                    grants,
+                },
+            )
+    }
+
+    fn check(permission: &str, ty: &str, id: Option<&str>) -> CheckDoc {
+        CheckDoc {
+            permission: permission.to_owned(),
+            resource_type: TypeRef::from(ty),
+            resource_id: id.map(str::to_owned),
+        }
+    }
+
+    impl RawSnapshot {
+        fn types(&self) -> &'static [(&'static str, &'static [&'static str])] {
+            let all: &'static [(&str, &[&str])] = &TYPES;
+            if self.emporix {
+                all
+            } else {
+                all.get(..CAMUNDA8_TYPES).unwrap_or(all)
+            }
+        }
+
+        fn declared(&self) -> Vec<&'static str> {
+            DECLARABLE
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| (self.declared >> i) & 1 == 1)
+                .map(|(_, role)| *role)
+                .collect()
+        }
+
+        /// Every role a membership may name: the declared ones and the defaults.
+        fn role_pool(&self) -> Vec<&'static str> {
+            let mut pool = self.declared();
+            if !self.default_roles {
+                return pool;
+            }
+            for role in DEFAULT_ROLES {
+                if !pool.contains(&role) {
+                    pool.push(role);
+                }
+            }
+            pool
+        }
+
+        fn group_ids(&self) -> Vec<&'static str> {
+            GROUPS.iter().take(self.groups.len()).copied().collect()
+        }
+
+        fn build(&self) -> SnapshotDoc {
+            let groups = self.group_ids();
+            let users: Vec<&str> = USERS.iter().take(self.users.len()).copied().collect();
+            let clients: Vec<&str> = CLIENTS.iter().take(self.clients.len()).copied().collect();
+            let rules: Vec<&str> = RULES.iter().take(self.rules.len()).copied().collect();
+            let roles = self.role_pool();
+            let declared = self.declared();
+
+            let mut doc = SnapshotDoc {
+                format: writ_core::wire::FORMAT_VERSION,
+                profile: ProfileName::Grants,
+                options: OptionsDoc {
+                    tenant_checks: self.tenant_checks,
+                    authorization_checks: self.authorization_checks,
+                    default_roles: self.default_roles,
+                    ..OptionsDoc::default()
+                },
+                tenants: TENANTS
+                    .iter()
+                    .map(|id| TenantDoc {
+                        id: (*id).to_owned(),
+                    })
+                    .collect(),
+                resource_types: vec![ResourceTypeDoc {
+                    name: INVOICE.to_owned(),
+                    id: INVOICE_ID,
+                    permissions: [("ADMIN", 1), ("APPROVE", 2), ("EDIT", 4), ("VIEW", 8)]
+                        .into_iter()
+                        .map(|(name, bits)| (name.to_owned(), bits))
+                        .collect(),
+                    implies: [("ADMIN", vec!["EDIT", "APPROVE"]), ("EDIT", vec!["VIEW"])]
+                        .into_iter()
+                        .map(|(name, implied)| {
+                            (
+                                name.to_owned(),
+                                implied.into_iter().map(str::to_owned).collect(),
+                            )
+                        })
+                        .collect(),
+                }],
+                ..SnapshotDoc::default()
+            };
+            if self.emporix {
+                doc.catalogues = vec!["camunda8".to_owned(), "emporix".to_owned()];
+                doc.access_controls = vec![
+                    AccessControlDoc {
+                        id: "ac1".to_owned(),
+                        scopes: vec!["s.a_read".to_owned(), "s.a_manage".to_owned()],
+                        restriction_aware: false,
+                        restricted_to: None,
+                    },
+                    AccessControlDoc {
+                        id: "ac2".to_owned(),
+                        scopes: vec!["s.b_manage".to_owned(), "s.a_read".to_owned()],
+                        restriction_aware: true,
+                        restricted_to: None,
+                    },
+                    AccessControlDoc {
+                        id: "ac3".to_owned(),
+                        scopes: vec!["s.c_read".to_owned()],
+                        restriction_aware: false,
+                        restricted_to: Some(UserType::Employee),
+                    },
+                ];
+                let level = |acs: &[&str]| acs.iter().map(|ac| (*ac).to_owned()).collect();
+                doc.domains = vec![DomainDoc {
+                    base: "D".to_owned(),
+                    levels: BTreeMap::from([
+                        (DomainLevel::Viewer, level(&["ac3"])),
+                        (DomainLevel::Manager, level(&["ac1", "ac3"])),
+                        (DomainLevel::Administrator, level(&["ac1", "ac2"])),
+                    ]),
+                }];
+            }
+            if self.bundles {
+                doc.bundles = vec![
+                    BundleDoc {
+                        id: "b1".to_owned(),
+                        all_of: vec![
+                            check("READ_PROCESS_DEFINITION", "PROCESS_DEFINITION", Some("a")),
+                            check("VIEW", INVOICE, None),
+                        ],
+                    },
+                    BundleDoc {
+                        id: "b2".to_owned(),
+                        all_of: vec![check("APPROVE", INVOICE, Some("b"))],
+                    },
+                    BundleDoc {
+                        id: "b3".to_owned(),
+                        all_of: vec![check("CREATE", "BATCH", None)],
+                    },
+                ];
+                let candidates = [("b2", "b1"), ("b3", "b2"), ("b1", "b3")];
+                doc.bundle_implications = candidates
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| (self.implications >> i) & 1 == 1)
+                    .map(|(_, (when, then))| BundleImplicationDoc {
+                        when: (*when).to_owned(),
+                        then: (*then).to_owned(),
+                    })
+                    .collect();
+            }
+            doc.roles = declared
+                .iter()
+                .zip(self.role_tenants)
+                .map(|(id, tenants)| RoleDoc {
+                    id: (*id).to_owned(),
+                    tenants: subset(&TENANTS, tenants),
+                })
+                .collect();
+            doc.users = users
+                .iter()
+                .zip(&self.users)
+                .map(|(id, &(g, r, t, state))| UserDoc {
+                    id: (*id).to_owned(),
+                    groups: subset(&groups, g),
+                    roles: subset(&roles, r & (r >> 3)),
+                    tenants: subset(&TENANTS, t),
+                    state: match state % 10 {
+                        0 => AccountState::Locked,
+                        1 => AccountState::Provisioned,
+                        _ => AccountState::Active,
+                    },
+                })
+                .collect();
+            doc.clients = clients
+                .iter()
+                .zip(&self.clients)
+                .map(|(id, &(g, r, t))| ClientDoc {
+                    id: (*id).to_owned(),
+                    groups: subset(&groups, g),
+                    roles: subset(&roles, r & (r >> 2)),
+                    tenants: subset(&TENANTS, t),
+                })
+                .collect();
+            doc.groups = groups
+                .iter()
+                .zip(&self.groups)
+                .map(|(id, &(r, t, acs, restrictions))| GroupDoc {
+                    id: (*id).to_owned(),
+                    roles: subset(&roles, r & (r >> 4)),
+                    tenants: subset(&TENANTS, t),
+                    user_type: self.emporix.then_some(UserType::Employee),
+                    access_controls: if self.emporix {
+                        subset(&ACS, acs)
+                    } else {
+                        Vec::new()
+                    },
+                    restrictions: match restrictions % 3 {
+                        0 => Vec::new(),
+                        1 => vec!["DE".to_owned()],
+                        _ => vec!["DE".to_owned(), "FR".to_owned()],
+                    },
+                    ..GroupDoc::default()
+                })
+                .collect();
+            doc.mapping_rules = rules
+                .iter()
+                .zip(&self.rules)
+                .map(|(id, rule)| MappingRuleDoc {
+                    id: (*id).to_owned(),
+                    claim_name: name_pick(&CLAIM_NAMES, rule.claim),
+                    claim_value: name_pick(&CLAIM_VALUES, rule.value),
+                    operator: match rule.operator {
+                        0 => None,
+                        1 => Some(ClaimOperator::Equals),
+                        _ => Some(ClaimOperator::Contains),
+                    },
+                    groups: subset(&groups, rule.groups & (rule.groups >> 3)),
+                    roles: subset(&roles, rule.roles & (rule.roles >> 2)),
+                    tenants: subset(&TENANTS, rule.tenants & (rule.tenants >> 2)),
+                })
+                .collect();
+
+            let types = self.types();
+            doc.authorizations = self
+                .grants
+                .iter()
+                .enumerate()
+                .map(|(i, raw)| {
+                    let (ty, names) = pick(types, raw.ty, TYPES[0]);
+                    let (kind, pool): (OwnerType, &[&str]) = match raw.owner_kind {
+                        0 if !users.is_empty() => (OwnerType::User, &users),
+                        1 if !clients.is_empty() => (OwnerType::Client, &clients),
+                        2 if !groups.is_empty() => (OwnerType::Group, &groups),
+                        4 if !rules.is_empty() => (OwnerType::MappingRule, &rules),
+                        _ if !roles.is_empty() => (OwnerType::Role, &roles),
+                        _ if !users.is_empty() => (OwnerType::User, &users),
+                        _ => (OwnerType::Role, &["r1"]),
+                    };
+                    let owner = name_pick(pool, raw.owner);
+                    let (owner_type, owner_id, user_id, group_id) = match (kind, raw.shorthand) {
+                        (OwnerType::User, true) => (None, None, Some(owner), None),
+                        (OwnerType::Group, true) => (None, None, None, Some(owner)),
+                        _ => (Some(kind), Some(owner), None, None),
+                    };
+                    let (resource_id, resource_property_name) = match raw.matcher {
+                        0 => (Some("*".to_owned()), None),
+                        2 if ty == "USER_TASK" => (
+                            None,
+                            Some(name_pick(
+                                &["assignee", "candidateUsers", "candidateGroups"],
+                                raw.resource,
+                            )),
+                        ),
+                        _ => (Some(name_pick(ids_of(ty), raw.resource)), None),
+                    };
+                    let mut permissions: Vec<String> = raw
+                        .permissions
+                        .iter()
+                        .map(|&n| name_pick(names, n))
+                        .collect();
+                    permissions.dedup();
+                    AuthorizationDoc {
+                        id: format!("a{i}"),
+                        kind: AuthorizationType::Grant,
+                        user_id,
+                        group_id,
+                        owner_type,
+                        owner_id,
+                        resource_type: if ty == INVOICE && raw.owner % 2 == 0 {
+                            TypeRef::Id(INVOICE_ID)
+                        } else {
+                            TypeRef::from(ty)
+                        },
+                        resource_id,
+                        resource_property_name,
+                        permissions,
+                    }
+                })
+                .collect();
+            doc
+        }
+    }
+
+    // -----------------------------------------------------------------------------
+    // Requests
+
+    #[derive(Debug, Clone)]
+    struct RawCheck {
+        /// Mostly a type of the snapshot; rarely a Camunda 7 or an unknown one.
+        ty: u8,
+        by_id: bool,
+        permission: u8,
+        resource: Option<u8>,
+    }
+
+    #[derive(Debug, Clone)]
+    struct RawRequest {
+        principal: u8,
+        claims: Option<(u8, u8, u8)>,
+        groups: Option<u8>,
+        properties: Option<(u8, u8, u8)>,
+        tenant: Option<u8>,
+        resource_exists: Option<bool>,
+        anonymous: bool,
+        /// Rarely a profile: `grants` (the snapshot's) or `camunda7` (a mismatch).
+        profile: Option<bool>,
+        /// 0: single, 1: anyOf, 2: allOf, 3: bundle, 4: scopes, 5: malformed.
+        shape: u8,
+        checks: Vec<RawCheck>,
+        bundle: u8,
+        scopes: Vec<u8>,
+        restriction: Option<u8>,
+    }
+
+    fn raw_check() -> impl Strategy<Value = RawCheck> {
+        (
+            prop_oneof![40 => 0..7u8, 1 => 7..9u8],
+            any::<bool>(),
+            prop_oneof![30 => any::<u8>(), 1 => Just(u8::MAX)],
+            prop::option::weighted(0.8, any::<u8>()),
+        )
+            .prop_map(|(ty, by_id, permission, resource)| RawCheck {
+                ty,
+                by_id,
+                permission,
+                resource,
+            })
+    }
+
+    fn raw_request() -> impl Strategy<Value = RawRequest> {
+        (
+            (
+                prop_oneof![30 => 0..8u8, 1 => Just(8u8)],
+                prop::option::weighted(0.4, (0..6u8, 0..3u8, 0..3u8)),
+                prop::option::weighted(0.2, any::<u8>()),
+                prop::option::weighted(0.3, (0..5u8, any::<u8>(), any::<u8>())),
+                prop::option::weighted(0.3, 0..3u8),
+                prop::option::weighted(0.3, any::<bool>()),
+                prop::bool::weighted(0.04),
+                prop::option::weighted(0.03, any::<bool>()),
+            ),
+            (
+                prop_oneof![
+                    10 => Just(0u8),
+                    3 => Just(1u8),
+                    3 => Just(2u8),
+                    3 => Just(3u8),
+                    3 => Just(4u8),
+                    1 => Just(5u8)
+                ],
+                prop::collection::vec(raw_check(), 1..=3),
+                any::<u8>(),
+                prop::collection::vec(any::<u8>(), 1..=2),
+                prop::option::weighted(0.5, 0..2u8),
+            ),
+        )
+            .prop_map(
+                |(
+                    (
+                        principal,
+                        claims,
+                        groups,
+                        properties,
+                        tenant,
+                        resource_exists,
+                        anonymous,
+                        profile,
+                    ),
+                    (shape, checks, bundle, scopes, restriction),
+                )| RawRequest {
+                    principal,
+                    claims,
+                    groups,
+                    properties,
+                    tenant,
+                    resource_exists,
+                    anonymous,
+                    profile,
+                    shape,
+                    checks,
+                    bundle,
+                    scopes,
+                    restriction,
+                },
+            )
+    }
+
+    impl RawCheck {
+        fn build(&self, snapshot: &RawSnapshot) -> CheckDoc {
+            let types = snapshot.types();
+            let (ty, names) = match self.ty {
+                0..7 => pick(types, self.ty, TYPES[0]),
+                7 => ("TASK", &["READ"][..]),
+                _ => ("NOPE", &["READ"][..]),
+            };
+            let permission = if self.permission == u8::MAX {
+                if self.by_id { "ALL" } else { "FLY" }.to_owned()
+            } else {
+                name_pick(names, self.permission)
+            };
+            let mut ids: Vec<&str> = ids_of(ty).to_vec();
+            ids.extend(["*", "zzz"]);
+            CheckDoc {
+                permission,
+                resource_type: if ty == INVOICE && self.by_id {
+                    TypeRef::Id(INVOICE_ID)
+                } else {
+                    TypeRef::from(ty)
+                },
+                resource_id: self.resource.map(|n| name_pick(&ids, n)),
+            }
+        }
+    }
+
+    fn claims((groups, dept, level): (u8, u8, u8)) -> Map<String, Value> {
+        let mut claims = Map::new();
+        match groups {
+            1 => {
+                claims.insert("groups".into(), json!("ops"));
+            }
+            2 => {
+                claims.insert("groups".into(), json!(["ops", "dev"]));
+            }
+            3 => {
+                claims.insert("groups".into(), json!(["dev"]));
+            }
+            4 => {
+                claims.insert("groups".into(), json!("Ops"));
+            }
+            5 => {
+                claims.insert("groups".into(), json!(["Ops", "3"]));
+            }
+            _ => {}
+        }
+        match dept {
+            1 => {
+                claims.insert("org".into(), json!({"dept": "ops"}));
+            }
+            2 => {
+                claims.insert("org".into(), json!({"dept": ["dev"]}));
+            }
+            _ => {}
+        }
+        match level {
+            1 => {
+                claims.insert("level".into(), json!(3));
+            }
+            2 => {
+                claims.insert("level".into(), json!("3"));
+            }
+            _ => {}
+        }
+        claims
+    }
+
+    impl RawRequest {
+        fn who(&self) -> (Option<String>, Option<String>) {
+            let user = |u: &str| Some(u.to_owned());
+            match self.principal {
+                0..3 => (
+                    USERS.get(usize::from(self.principal)).and_then(|u| user(u)),
+                    None,
+                ),
+                3 => (user("ghost"), None),
+                4 => (None, user("c1")),
+                5 => (None, user("c2")),
+                6 => (None, user("cx")),
+                7 => (user("u1"), user("c1")),
+                _ => (None, None),
+            }
+        }
+
+        fn build(&self, snapshot: &RawSnapshot) -> RequestDoc {
+            let checks: Vec<CheckDoc> = self.checks.iter().map(|c| c.build(snapshot)).collect();
+            let (user, client) = self.who();
+            let mut req = RequestDoc {
+                user,
+                client,
+                claims: self.claims.map(claims),
+                groups: self
+                    .groups
+                    .map(|mask| subset(&["g1", "g2", "g3", "gx"], mask)),
+                properties: self.properties.map(|(assignee, users, groups)| {
+                    let mut properties = Map::new();
+                    if let Some(who) = ["u1", "u2", "c1", "ghost"].get(usize::from(assignee)) {
+                        properties.insert("assignee".into(), json!(who));
+                    }
+                    if users != 0 {
+                        properties.insert(
+                            "candidateUsers".into(),
+                            json!(subset(&["u1", "u2", "c1"], users)),
+                        );
+                    }
+                    if groups != 0 {
+                        properties.insert(
+                            "candidateGroups".into(),
+                            json!(subset(&["g1", "g2", "g3", "gx"], groups)),
+                        );
+                    }
+                    properties
+                }),
+                tenant_id: self.tenant.map(|n| name_pick(&["t1", "t2", "tx"], n)),
+                resource_exists: self.resource_exists,
+                anonymous_authorized: self.anonymous && self.principal < 8,
+                profile: self.profile.map(|grants| {
+                    if grants {
+                        ProfileName::Grants
+                    } else {
+                        ProfileName::Camunda7
+                    }
+                }),
+                ..RequestDoc::default()
+            };
+            let first = checks.first().cloned();
+            match (self.shape, first) {
+                (1, _) => req.any_of = Some(checks),
+                (2, _) => req.all_of = Some(checks),
+                (3, _) => req.bundle = Some(name_pick(&BUNDLES, self.bundle)),
+                (4, _) if snapshot.emporix => {
+                    req.scopes = Some(self.scopes.iter().map(|&n| name_pick(&SCOPES, n)).collect());
+                    req.restriction = self.restriction.map(|n| name_pick(&["DE", "FR"], n));
+                }
+                (5, Some(first)) if self.checks.len() > 1 => {
+                    req.permission = Some(first.permission);
+                    req.resource_type = Some(first.resource_type);
+                    req.bundle = Some("b1".to_owned());
+                }
+                (5, _) => req.any_of = Some(Vec::new()),
+                (_, Some(first)) => {
+                    req.permission = Some(first.permission);
+                    req.resource_type = Some(first.resource_type);
+                    req.resource_id = first.resource_id;
+                }
+                (_, None) => {}
+            }
+            req
+        }
+
+        fn permissions(
+            &self,
+            req: &RequestDoc,
+            snapshot: &RawSnapshot,
+        ) -> Option<PermissionsRequestDoc> {
+            let first = self.checks.first()?.build(snapshot);
+            Some(PermissionsRequestDoc {
+                user: req.user.clone(),
+                client: req.client.clone(),
+                claims: req.claims.clone(),
+                groups: req.groups.clone(),
+                source: None,
+                profile: req.profile,
+                resource_type: first.resource_type,
+                resource_id: first.resource_id,
+                tenant_id: req.tenant_id.clone(),
+            })
+        }
+
+        fn list(&self, req: &RequestDoc, snapshot: &RawSnapshot) -> Option<ListRequestDoc> {
+            let first = self.checks.first()?.build(snapshot);
+            Some(ListRequestDoc {
+                user: req.user.clone(),
+                client: req.client.clone(),
+                claims: req.claims.clone(),
+                groups: req.groups.clone(),
+                source: None,
+                profile: req.profile,
+                permission: first.permission,
+                resource_type: first.resource_type,
+            })
+        }
+    }
+
+    // -----------------------------------------------------------------------------
+    // The comparison
+
+    fn compare(snapshot: &RawSnapshot, request: &RawRequest) -> Result<(), TestCaseError> {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            compare_unguarded(snapshot, request)
+        }));
+        outcome.unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            Err(TestCaseError::fail(format!(
+                "panicked: {message}\n  snapshot: {}\n  request:  {}",
+                to_json(&snapshot.build()),
+                to_json(&request.build(snapshot)),
+            )))
+        })
+    }
+
+    fn compare_unguarded(
+        snapshot: &RawSnapshot,
+        request: &RawRequest,
+    ) -> Result<(), TestCaseError> {
+        let doc = snapshot.build();
+        let authorizer = Authorizer::from_doc(&doc).map_err(|error| {
+            TestCaseError::fail(format!(
+                "generated snapshot rejected: {} {error}\n  {}",
+                error.code(),
+                to_json(&doc)
+            ))
+        })?;
+        let req = request.build(snapshot);
+
+        let fast = authorizer.check(&req).map_err(|e| e.code().to_owned());
+        let naive = reference::check(&doc, &req);
+        let naive_allowed = naive.as_ref().map(|r| r.allowed).map_err(Clone::clone);
+        if fast != naive_allowed {
+            return Err(disagree(
+                "check",
+                &doc,
+                &req,
+                &format!("{fast:?}"),
+                &format!("{naive:?}"),
+            ));
+        }
+
+        let explained = authorizer.explain(&req).map_err(|e| e.code().to_owned());
+        if explained.as_ref().map(|d| d.allowed).map_err(Clone::clone) != fast {
+            return Err(disagree(
+                "explain vs check",
+                &doc,
+                &req,
+                &format!("{explained:?}"),
+                &format!("{fast:?}"),
+            ));
+        }
+        if let (Ok(decision), Ok(naive)) = (&explained, &naive) {
+            let explanation = decision.explanation.clone().unwrap_or_default();
+            let rule_ok = naive
+                .rules
+                .as_ref()
+                .is_none_or(|rules| rules.contains(&explanation.rule.as_str()));
+            let rows_ok = match explanation.rule.as_str() {
+                "grants.match" => naive.match_rows.as_ref().is_none_or(|candidates| {
+                    !explanation.rows.is_empty()
+                        && explanation.rows.iter().all(|row| candidates.contains(row))
+                }),
+                // A bundle held in part may name the parts that were held.
+                "no_match" => req.bundle.is_some() || explanation.rows.is_empty(),
+                _ => true,
+            };
+            let via_ok = explanation.rule != "grants.match"
+                || naive.match_vias.as_ref().is_none_or(|vias| {
+                    explanation
+                        .via
+                        .as_ref()
+                        .is_some_and(|via| vias.contains(via))
+                });
+            if !rule_ok || !rows_ok || !via_ok {
+                return Err(disagree(
+                    "explanation",
+                    &doc,
+                    &req,
+                    &format!("{decision:?}"),
+                    &format!("{naive:?}"),
+                ));
+            }
+        }
+
+        if let Some(preq) = request.permissions(&req, snapshot) {
+            let fast = authorizer
+                .permissions_of(&preq)
+                .map(|p| p.permissions)
+                .map_err(|e| e.code().to_owned());
+            let naive = reference::permissions(&doc, &preq);
+            if fast != naive {
+                return Err(disagree(
+                    "permissions",
+                    &doc,
+                    &preq,
+                    &format!("{fast:?}"),
+                    &format!("{naive:?}"),
+                ));
+            }
+        }
+
+        if let Some(lreq) = request.list(&req, snapshot) {
+            let fast = authorizer.list_of(&lreq).map_err(|e| e.code().to_owned());
+            let naive = reference::list(&doc, &lreq);
+            if fast != naive {
+                return Err(disagree(
+                    "list",
+                    &doc,
+                    &lreq,
+                    &format!("{fast:?}"),
+                    &format!("{naive:?}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: GRANTS_CASES,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn grants_evaluator_agrees_with_reference(
+            snapshot in raw_snapshot(),
+            request in raw_request(),
+        ) {
+            compare(&snapshot, &request)?;
+        }
     }
 }

@@ -14,6 +14,8 @@
 //! }
 //! ```
 //! In `expect`, only the fields given are compared; `rows` compares as a set.
+//! Under `grants`, `expect` may also give `via` (how the principal reaches the
+//! deciding grant: `direct`, ``group `ops` ``, ``role `r` of group `g` ``, …).
 
 use std::path::{Path, PathBuf};
 
@@ -76,6 +78,9 @@ pub struct Expect {
     pub level: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// `grants`: how the principal reaches the deciding grant (`group \`ops\``).
+    #[serde(default)]
+    pub via: Option<String>,
     #[serde(default)]
     pub permissions: Option<Vec<String>>,
     #[serde(default)]
@@ -247,6 +252,11 @@ fn answer(
                 "source {:?} (expected {source})",
                 explanation.source
             ));
+        }
+        if let Some(via) = &expect.via
+            && explanation.via.as_deref() != Some(via)
+        {
+            problems.push(format!("via {:?} (expected {via:?})", explanation.via));
         }
         return Ok(if problems.is_empty() {
             Ok(())
