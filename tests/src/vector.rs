@@ -20,7 +20,10 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use writ_core::wire::{ListDoc, ListRequestDoc, PermissionsRequestDoc, RequestDoc, SnapshotDoc};
+use writ_core::wire::{
+    AssignmentDoc, ClaimsDoc, ListDoc, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc,
+    RequestDoc, SnapshotDoc,
+};
 use writ_core::{Authorizer, RequestError};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -59,6 +62,12 @@ pub struct Case {
     pub permissions: Option<PermissionsRequestDoc>,
     #[serde(default)]
     pub list: Option<ListRequestDoc>,
+    /// `grants`: what tokens would carry for this principal.
+    #[serde(default)]
+    pub claims: Option<PrincipalDoc>,
+    /// `grants` (Emporix): whether a proposed assignment keeps the invariants.
+    #[serde(default)]
+    pub assign: Option<AssignmentDoc>,
     #[serde(default)]
     pub expect: Option<Expect>,
     #[serde(default)]
@@ -85,6 +94,8 @@ pub struct Expect {
     pub permissions: Option<Vec<String>>,
     #[serde(default)]
     pub list: Option<ListDoc>,
+    #[serde(default)]
+    pub claims: Option<ClaimsDoc>,
 }
 
 /// The folder holding the vector files.
@@ -278,7 +289,39 @@ fn answer(
             _ => Ok(()),
         });
     }
-    Ok(Err("a case needs `check`, `permissions` or `list`".into()))
+    if let Some(principal) = &case.claims {
+        let principal = authorizer.principal(principal)?;
+        let got = authorizer.claims(&principal);
+        return Ok(match &expect.claims {
+            Some(want) if *want != got => Err(format!("claims {got:?} (expected {want:?})")),
+            _ => Ok(()),
+        });
+    }
+    if let Some(assignment) = &case.assign {
+        let decision = authorizer.check_assignment(assignment)?;
+        let rule = decision
+            .explanation
+            .map(|explanation| explanation.rule)
+            .unwrap_or_default();
+        let mut problems = Vec::new();
+        if expect
+            .allowed
+            .is_some_and(|allowed| allowed != decision.allowed)
+        {
+            problems.push(format!("allowed {} (rule `{rule}`)", decision.allowed));
+        }
+        if expect.rule.as_ref().is_some_and(|want| *want != rule) {
+            problems.push(format!("rule `{rule}`"));
+        }
+        return Ok(if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        });
+    }
+    Ok(Err(
+        "a case needs `check`, `permissions`, `list`, `claims` or `assign`".into(),
+    ))
 }
 
 /// Parses a snapshot document, for tools that want the document rather than an authorizer.
