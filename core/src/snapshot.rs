@@ -29,6 +29,11 @@ pub const DEFAULT_SOURCE: &str = "default";
 /// `snapshot.malformed` for invalid JSON or a field of the wrong shape;
 /// `snapshot.unsupported_format` when `format` is not this build's.
 pub fn decode(text: &str) -> Result<SnapshotDoc, SnapshotError> {
+    // The fast path: no path tracking. Only a rejected document is decoded again
+    // with `serde_path_to_error`, to say where.
+    if let Ok(doc) = serde_json::from_str::<SnapshotDoc>(text) {
+        return Ok(doc);
+    }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let parsed = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|error| (error.path().to_string(), error.into_inner()))

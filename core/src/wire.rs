@@ -378,11 +378,47 @@ impl AuthorizationType {
 }
 
 /// A resource type named by its catalogue name or its integer id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
 pub enum TypeRef {
     Id(u32),
     Name(String),
+}
+
+// By hand rather than `#[serde(untagged)]`: untagged decoding buffers every value
+// and builds an error per failed variant, which dominated snapshot loading.
+impl<'de> Deserialize<'de> for TypeRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = TypeRef;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a resource type name or integer id")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, id: u64) -> Result<TypeRef, E> {
+                u32::try_from(id)
+                    .map(TypeRef::Id)
+                    .map_err(|_| E::custom(format!("resource type id {id} is out of range")))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, id: i64) -> Result<TypeRef, E> {
+                u32::try_from(id)
+                    .map(TypeRef::Id)
+                    .map_err(|_| E::custom(format!("resource type id {id} is out of range")))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<TypeRef, E> {
+                Ok(TypeRef::Name(name.to_owned()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, name: String) -> Result<TypeRef, E> {
+                Ok(TypeRef::Name(name))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl std::fmt::Display for TypeRef {
