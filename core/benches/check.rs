@@ -46,6 +46,14 @@ fn bench(c: &mut Criterion) {
     load.bench_function("decode+index 100k rows", |b| {
         b.iter(|| Authorizer::from_json(black_box(&text)))
     });
+    load.bench_function("decode only (JSON to document)", |b| {
+        b.iter(|| writ_core::snapshot::decode(black_box(&text)))
+    });
+    if let Ok(doc) = writ_core::snapshot::decode(&text) {
+        load.bench_function("validate+index only (document to authorizer)", |b| {
+            b.iter(|| Authorizer::from_doc(black_box(&doc)))
+        });
+    }
     load.finish();
 
     let Ok(authorizer) = Authorizer::from_json(&text) else {
