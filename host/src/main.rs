@@ -24,10 +24,10 @@ const EXIT_INPUT: u8 = 2;
 #[command(
     name = "writ",
     version,
-    about = "Decide authorization questions over a snapshot, the way Camunda 7 and Optimize would",
-    long_about = "Decide authorization questions over a snapshot, the way Camunda 7 and Optimize would.\n\n\
-        A snapshot is one JSON file (format v1, see SNAPSHOT.md) holding users, groups, tenants and \
-        authorization rows. `writ` loads it, validates it (every error names its path and a stable code), \
+    about = "Decide authorization questions over a snapshot, the way Camunda 7, Optimize, Camunda 8 and Emporix would",
+    long_about = "Decide authorization questions over a snapshot, the way Camunda 7, Optimize, Camunda 8 and Emporix would.\n\n\
+        A snapshot is one JSON file (format v1, see SNAPSHOT.md) holding users, groups, roles, tenants \
+        and authorizations, under a profile: camunda7, optimize, or grants (Camunda 8, Management Identity, Emporix). `writ` loads it, validates it (every error names its path and a stable code), \
         and answers: may this user do this on that resource, why, what may they do there, and which \
         resources may a list view show them.",
     after_help = "Examples:\n  \
@@ -79,6 +79,7 @@ enum Command {
     },
     /// Every permission a user holds on one resource (one call gates a whole toolbar)
     Permissions {
+        /// The snapshot file
         snapshot: PathBuf,
         #[command(flatten)]
         principal: PrincipalArgs,
@@ -91,6 +92,7 @@ enum Command {
     },
     /// Which resources of a type a list view may show: all, all except some ids, or only some ids
     List {
+        /// The snapshot file
         snapshot: PathBuf,
         #[command(flatten)]
         principal: PrincipalArgs,
@@ -101,12 +103,14 @@ enum Command {
     },
     /// What tokens would carry: Management Identity's permissions.{audience} claim, Emporix's scopes
     Claims {
+        /// The snapshot file
         snapshot: PathBuf,
         #[command(flatten)]
         principal: PrincipalArgs,
     },
     /// Whether a proposed Emporix assignment keeps the invariants (exit 1 when refused)
     Assign {
+        /// The snapshot file
         snapshot: PathBuf,
         /// The group assigned to
         #[arg(long)]
