@@ -1,0 +1,507 @@
+//! writ for JavaScript: a thin wasm-bindgen binding over [`writ_core`].
+//!
+//! Arguments arrive as the core's [`wire`](writ_core::wire) JSON — a string, or an
+//! object serialized once with `JSON.stringify` — and are decoded by the same serde
+//! code every other runtime uses; answers go back the same way. Nothing here decides
+//! anything: a request means the same bytes in JavaScript as on the command line.
+//!
+//! Errors are real JS `Error`s whose `code` property is the core's stable code
+//! (`snapshot.*`, `request.*`); a deny is a value, never an error. The principal
+//! handle ([`Principal`]) resolves who asks once, so `handle.can(…)` passes three
+//! short strings and no JSON: the hot path of a UI.
+
+#![forbid(unsafe_code)]
+
+#[cfg(test)]
+mod tests;
+mod types;
+
+use std::rc::Rc;
+
+use js_sys::{Error, JSON, Reflect};
+use wasm_bindgen::prelude::*;
+use writ_core::wire::{
+    AssignmentDoc, ErrorDoc, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc, RequestDoc,
+    TypeRef,
+};
+use writ_core::{RequestError, SnapshotError};
+
+/// What `checkMany` answers for each request, one byte per request.
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Answer {
+    /// Denied (by a rule, or because no row matched).
+    Denied = 0,
+    /// Allowed.
+    Allowed = 1,
+    /// The request could not be answered (malformed, unknown permission, …);
+    /// `check` on the same request throws the error with its code.
+    Error = 2,
+}
+
+/// A loaded, validated and indexed snapshot.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Authorizer {
+    // Shared with principal handles, which stay usable after `free()` of this one.
+    inner: Rc<writ_core::Authorizer>,
+}
+
+#[wasm_bindgen]
+impl Authorizer {
+    /// Decodes, validates and indexes a snapshot (JSON text or the parsed object).
+    ///
+    /// # Errors
+    /// An `Error` with the `snapshot.*` code and `path` of the first problem.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "string | SnapshotDoc")] snapshot: &JsValue,
+    ) -> Result<Authorizer, JsValue> {
+        let text = json_text(snapshot).ok_or_else(|| {
+            snapshot_error(&SnapshotError::Malformed {
+                path: ".".into(),
+                message: "a snapshot is JSON text or an object".into(),
+            })
+        })?;
+        writ_core::Authorizer::from_json(&text)
+            .map(|inner| Self {
+                inner: Rc::new(inner),
+            })
+            .map_err(|error| snapshot_error(&error))
+    }
+
+    /// The snapshot's free revision label.
+    #[wasm_bindgen(getter)]
+    pub fn revision(&self) -> Option<String> {
+        self.inner.revision().map(str::to_owned)
+    }
+
+    /// The snapshot's default profile.
+    #[wasm_bindgen(getter, unchecked_return_type = "ProfileName")]
+    pub fn profile(&self) -> String {
+        self.inner.profile().as_str().to_owned()
+    }
+
+    /// How much the snapshot holds.
+    #[wasm_bindgen(getter, unchecked_return_type = "Stats")]
+    pub fn stats(&self) -> JsValue {
+        let stats = self.inner.stats();
+        to_js(&StatsDoc {
+            sources: stats.sources,
+            users: stats.users,
+            groups: stats.groups,
+            tenants: stats.tenants,
+            authorizations: stats.authorizations,
+        })
+    }
+
+    /// Answers one request: `true` allowed, `false` denied.
+    ///
+    /// # Errors
+    /// An `Error` with a `request.*` code when the request cannot be answered.
+    pub fn check(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequestDoc | string")] request: &JsValue,
+    ) -> Result<bool, JsValue> {
+        decode::<RequestDoc>(request)
+            .and_then(|request| self.inner.check(&request))
+            .map_err(|error| request_error(&error))
+    }
+
+    /// Answers every request in one call: one byte per request, in order —
+    /// `Answer.Allowed` (1), `Answer.Denied` (0) or `Answer.Error` (2).
+    ///
+    /// # Errors
+    /// `request.malformed` when `requests` is not an array; a bad element is
+    /// answered `2` and the rest continue.
+    #[wasm_bindgen(js_name = checkMany)]
+    pub fn check_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequestDoc[]")] requests: &JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
+        // One `JSON.stringify` for the whole array: a single crossing however many
+        // requests there are. Each element is then decoded on its own, so one bad
+        // request cannot hide the answers to the others.
+        let text = Some(requests)
+            .filter(|requests| requests.is_array())
+            .and_then(json_text)
+            .ok_or_else(|| {
+                request_error(&RequestError::Malformed {
+                    message: "`checkMany` takes an array of requests".into(),
+                })
+            })?;
+        Ok(elements(&text)
+            .map(|element| {
+                let answer = serde_json::from_str::<RequestDoc>(element)
+                    .ok()
+                    .map(|request| self.inner.check(&request));
+                match answer {
+                    Some(Ok(true)) => Answer::Allowed,
+                    Some(Ok(false)) => Answer::Denied,
+                    Some(Err(_)) | None => Answer::Error,
+                }
+            })
+            .map(|answer| answer as u8)
+            .collect())
+    }
+
+    /// Answers one request with the rows and the rule that decided it.
+    ///
+    /// # Errors
+    /// As `check`.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequestDoc | string")] request: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        answer(request, |request: RequestDoc| self.inner.explain(&request))
+    }
+
+    /// Every permission a principal holds on one resource (`ALL` last, when held).
+    ///
+    /// # Errors
+    /// An `Error` with a `request.*` code.
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
+    pub fn permissions(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PermissionsRequestDoc | string")] request: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        answer(request, |request: PermissionsRequestDoc| {
+            self.inner
+                .permissions_of(&request)
+                .map(|answer| answer.permissions)
+        })
+    }
+
+    /// What a list view may show: `all`, `allExcept` some ids, or `only` some ids.
+    ///
+    /// # Errors
+    /// An `Error` with a `request.*` code.
+    #[wasm_bindgen(unchecked_return_type = "ListDoc")]
+    pub fn list(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ListRequestDoc | string")] request: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        answer(request, |request: ListRequestDoc| {
+            self.inner.list_of(&request)
+        })
+    }
+
+    /// What tokens would carry for a principal (`grants`): Management Identity's
+    /// `permissions` per audience, Emporix's `scopes`. Empty for other profiles.
+    ///
+    /// # Errors
+    /// As `principal`.
+    #[wasm_bindgen(unchecked_return_type = "ClaimsDoc")]
+    pub fn claims(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PrincipalDoc | string")] principal: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        answer(principal, |doc: PrincipalDoc| {
+            let principal = self.inner.principal(&doc)?;
+            Ok(self.inner.claims(&principal))
+        })
+    }
+
+    /// Whether a proposed Emporix assignment (a user into a group, an access
+    /// control onto a group) keeps the snapshot's invariants; a refusal is
+    /// `allowed: false` with the invariant's code as `rule`.
+    ///
+    /// # Errors
+    /// `request.unknown_group`, `request.unknown_user`,
+    /// `request.unknown_access_control`, `request.missing_check`.
+    #[wasm_bindgen(js_name = checkAssignment, unchecked_return_type = "Decision")]
+    pub fn check_assignment(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AssignmentDoc | string")] assignment: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        answer(assignment, |doc: AssignmentDoc| {
+            self.inner.check_assignment(&doc)
+        })
+    }
+
+    /// Resolves a principal once, for many checks: the hot path of a UI.
+    ///
+    /// # Errors
+    /// `request.missing_user`, `request.unknown_source`, `request.source_required`,
+    /// `request.malformed`.
+    pub fn principal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PrincipalDoc | string")] principal: &JsValue,
+    ) -> Result<Principal, JsValue> {
+        decode::<PrincipalDoc>(principal)
+            .and_then(|doc| self.inner.principal(&doc))
+            .map(|principal| Principal {
+                authorizer: Rc::clone(&self.inner),
+                principal,
+            })
+            .map_err(|error| request_error(&error))
+    }
+}
+
+/// A principal resolved once; its questions pass strings only, no JSON.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Principal {
+    authorizer: Rc<writ_core::Authorizer>,
+    principal: writ_core::Principal,
+}
+
+#[wasm_bindgen]
+impl Principal {
+    /// The user id.
+    #[wasm_bindgen(getter)]
+    pub fn user(&self) -> String {
+        self.principal.user().to_owned()
+    }
+
+    /// The profile this principal's questions are decided under.
+    #[wasm_bindgen(getter, unchecked_return_type = "ProfileName")]
+    pub fn profile(&self) -> String {
+        self.principal.profile().as_str().to_owned()
+    }
+
+    /// May this principal do `permission` on the resource? `resourceType` is a
+    /// catalogue name or an integer id in decimal; no `resourceId` asks about every
+    /// resource of the type.
+    ///
+    /// # Errors
+    /// `request.unknown_resource_type`, `request.unknown_permission`, and under
+    /// `optimize` `request.missing_resource_id`.
+    pub fn can(
+        &self,
+        permission: &str,
+        #[wasm_bindgen(js_name = resourceType)] resource_type: &str,
+        #[wasm_bindgen(js_name = resourceId)] resource_id: Option<String>,
+    ) -> Result<bool, JsValue> {
+        self.authorizer
+            .can(
+                &self.principal,
+                permission,
+                resource_type,
+                resource_id.as_deref(),
+            )
+            .map_err(|error| request_error(&error))
+    }
+
+    /// Every permission this principal holds on one resource: one call gates a
+    /// whole toolbar.
+    ///
+    /// # Errors
+    /// `request.unknown_resource_type`, and under `optimize`
+    /// `request.missing_resource_id`.
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
+    pub fn permissions(
+        &self,
+        #[wasm_bindgen(js_name = resourceType, unchecked_param_type = "TypeRef")]
+        resource_type: &JsValue,
+        #[wasm_bindgen(js_name = resourceId)] resource_id: Option<String>,
+        #[wasm_bindgen(js_name = tenantId)] tenant_id: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        type_ref(resource_type)
+            .and_then(|ty| {
+                self.authorizer.permissions(
+                    &self.principal,
+                    &ty,
+                    resource_id.as_deref(),
+                    tenant_id.as_deref(),
+                )
+            })
+            .map(|permissions| to_js(&permissions))
+            .map_err(|error| request_error(&error))
+    }
+
+    /// What tokens would carry for this principal (`grants`).
+    #[wasm_bindgen(unchecked_return_type = "ClaimsDoc")]
+    pub fn claims(&self) -> JsValue {
+        to_js(&self.authorizer.claims(&self.principal))
+    }
+
+    /// What a list view of `resourceType` may show to this principal.
+    ///
+    /// # Errors
+    /// `request.unknown_resource_type`, `request.unknown_permission`.
+    #[wasm_bindgen(unchecked_return_type = "ListDoc")]
+    pub fn list(
+        &self,
+        permission: &str,
+        #[wasm_bindgen(js_name = resourceType, unchecked_param_type = "TypeRef")]
+        resource_type: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        type_ref(resource_type)
+            .and_then(|ty| self.authorizer.list(&self.principal, permission, &ty))
+            .map(|list| to_js(&list))
+            .map_err(|error| request_error(&error))
+    }
+}
+
+/// [`writ_core::Stats`] as JavaScript sees it.
+#[derive(serde::Serialize)]
+struct StatsDoc {
+    sources: usize,
+    users: usize,
+    groups: usize,
+    tenants: usize,
+    authorizations: usize,
+}
+
+/// The elements of a JSON array as text, for `checkMany`.
+///
+/// `text` is `JSON.stringify` output of an array, so it is valid JSON; this only
+/// finds the top-level commas (outside strings and nested values), which keeps
+/// one decoder (`serde_json::from_str::<RequestDoc>`, as `check` uses) for every
+/// element instead of a second one over `serde_json::Value`.
+fn elements(text: &str) -> impl Iterator<Item = &str> {
+    let inner = text
+        .trim()
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .unwrap_or("");
+    let mut depth = 0_u32;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut start = 0;
+    let mut cuts = Vec::new();
+    for (at, byte) in inner.bytes().enumerate() {
+        match (in_string, escaped, byte) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') | (false, _, b'"') => in_string = !in_string,
+            (false, _, b'[' | b'{') => depth += 1,
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            (false, _, b',') if depth == 0 => {
+                cuts.push(start..at);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    if !inner.trim().is_empty() {
+        cuts.push(start..inner.len());
+    }
+    cuts.into_iter()
+        .map(move |range| inner.get(range).unwrap_or(""))
+}
+
+/// JSON text of an argument: a string as given, anything else `JSON.stringify`-ed.
+/// `None` when there is no text (`undefined`, a function, a cycle, a `BigInt`).
+fn json_text(value: &JsValue) -> Option<String> {
+    value.as_string().or_else(|| {
+        JSON::stringify(value)
+            .ok()
+            .and_then(|text| JsValue::from(text).as_string())
+    })
+}
+
+/// Every JSON-in, JSON-out method: decode the wire document, ask the core, encode
+/// the answer (or throw the error).
+fn answer<D, T>(
+    argument: &JsValue,
+    ask: impl FnOnce(D) -> Result<T, RequestError>,
+) -> Result<JsValue, JsValue>
+where
+    D: serde::de::DeserializeOwned,
+    T: serde::Serialize,
+{
+    decode(argument)
+        .and_then(ask)
+        .map(|answer| to_js(&answer))
+        .map_err(|error| request_error(&error))
+}
+
+/// A wire document from an argument, or `request.malformed`.
+fn decode<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, RequestError> {
+    let text = json_text(value).ok_or_else(|| RequestError::Malformed {
+        message: "expected JSON text or an object".into(),
+    })?;
+    serde_json::from_str(&text).map_err(|error| RequestError::Malformed {
+        message: error.to_string(),
+    })
+}
+
+/// A resource type argument: a number is an integer id, a string a name (or an id
+/// in decimal, as everywhere).
+fn type_ref(value: &JsValue) -> Result<TypeRef, RequestError> {
+    if let Some(name) = value.as_string() {
+        return Ok(TypeRef::Name(name));
+    }
+    value
+        .as_f64()
+        .filter(|id| id.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(id))
+        .map(|id| {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "checked above: a whole number within u32"
+            )]
+            let id = id as u32;
+            TypeRef::Id(id)
+        })
+        .ok_or_else(|| RequestError::Malformed {
+            message: "a resource type is a name or an integer id".into(),
+        })
+}
+
+/// An answer as a JS value, through the one JSON layer.
+fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    // Serializing wire answers (strings, bools, numbers) cannot fail, and
+    // `JSON.parse` of serde_json's output cannot either; `null` would only
+    // surface a bug, never a wrong decision.
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| JSON::parse(&text).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
+fn request_error(error: &RequestError) -> JsValue {
+    js_error(&error.to_doc(), None)
+}
+
+fn snapshot_error(error: &SnapshotError) -> JsValue {
+    js_error(&error.to_doc(), Some(error.path()))
+}
+
+/// A real `Error` with the core's stable `code` (and `path`, for snapshots).
+fn js_error(doc: &ErrorDoc, path: Option<&str>) -> JsValue {
+    let error = Error::new(&doc.message);
+    // Defining a property on a fresh, unfrozen Error cannot fail.
+    let _ = Reflect::set(&error, &"code".into(), &doc.code.as_str().into());
+    if let Some(path) = path {
+        let _ = Reflect::set(&error, &"path".into(), &path.into());
+    }
+    error.into()
+}
+
+#[cfg(test)]
+mod json_array {
+    use super::elements;
+
+    fn split(text: &str) -> Vec<&str> {
+        elements(text).collect()
+    }
+
+    #[test]
+    fn splits_only_top_level_commas() {
+        assert_eq!(split("[]"), Vec::<&str>::new());
+        assert_eq!(split(r#"[{"a":1}]"#), [r#"{"a":1}"#]);
+        assert_eq!(
+            split(r#"[{"a":[1,2],"b":{"c":","}},null,"x,y",[3,[4,5]]]"#),
+            [
+                r#"{"a":[1,2],"b":{"c":","}}"#,
+                "null",
+                r#""x,y""#,
+                "[3,[4,5]]"
+            ]
+        );
+    }
+
+    #[test]
+    fn escapes_do_not_end_strings() {
+        assert_eq!(
+            split(r#"["a\"],[","b\\",{"k":"}\\\"{"}]"#),
+            [r#""a\"],[""#, r#""b\\""#, r#"{"k":"}\\\"{"}"#]
+        );
+        assert_eq!(split(r#"["é,ü","日本,語"]"#), [r#""é,ü""#, r#""日本,語""#]);
+    }
+}
