@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The JavaScript package's tests (run by ./run-tests, or alone): wasm clippy, the
+# wasm-bindgen-test suite in node and in headless Chromium, the npm package build,
+# the conformance vectors through the built package (against the native `writ`),
+# the workerd edge test, the web page in Chromium, tsc --strict over the types,
+# and last the size budget. Installs what it needs, skipping what is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+ensure_rust
+
+root=$PWD
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+wasm_bindgen_version=0.2.130 # = the wasm-bindgen pin in Cargo.toml
+
+ensure_wasm_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [[ "$("$root/.tools/bin/wasm-bindgen" --version 2>/dev/null)" != "wasm-bindgen $wasm_bindgen_version" ]]; then
+    step "install wasm-bindgen-cli $wasm_bindgen_version into .tools (a few minutes, once)"
+    cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --no-default-features \
+      --root "$root/.tools" --quiet
+  fi
+  export PATH="$root/.tools/bin:$PATH"
+
+  if ! command -v node >/dev/null 2>&1 || (($(node -p 'process.versions.node.split(".")[0]') < 20)); then
+    echo "test-wasm: node 20 or later is needed on PATH" >&2
+    exit 2
+  fi
+  # binaryen (wasm-opt), typescript, workerd, playwright-core: npm ci, again only
+  # when package-lock.json changed since the last install.
+  local stamp=wasm/node_modules/.writ-lock
+  if ! cmp -s wasm/package-lock.json "$stamp" 2>/dev/null; then
+    step "npm ci (wasm/)"
+    (cd wasm && npm ci --no-audit --no-fund --loglevel=error)
+    cp wasm/package-lock.json "$stamp"
+  fi
+
+  if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+    step "install chromium and chromium-driver (apt)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+ensure_wasm_tools
+
+step "wasm lints (cargo clippy --target wasm32-unknown-unknown -D warnings)"
+cargo clippy -p writ-wasm --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+
+step "wasm-bindgen-test suite in node"
+cargo test -p writ-wasm --target wasm32-unknown-unknown
+
+step "wasm-bindgen-test suite in headless Chromium"
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test -p writ-wasm --target wasm32-unknown-unknown
+
+step "npm package (wasm/build.sh → wasm/pkg)"
+bash wasm/build.sh
+# The tests import the package by its name, through its package.json exports.
+ln -sfn ../pkg wasm/node_modules/writ
+
+step "conformance vectors through the package (node), workerd edge test, web page in Chromium"
+cargo build -p writ-host --quiet # the native `writ` the vectors are compared with
+WRIT_BIN="$target_dir/debug/writ" node --test --test-reporter=dot \
+  wasm/test/vectors.test.mjs wasm/test/edge.test.mjs wasm/test/page.test.mjs
+
+step "types (tsc --noEmit --strict over the .d.ts and a typed usage file)"
+wasm/node_modules/.bin/tsc -p wasm/test/types/tsconfig.json
+
+step "size budget (.wasm ≤ 150 KB raw, ≤ 60 KB gzipped)"
+node wasm/test/size.mjs

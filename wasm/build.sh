@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the npm package into wasm/pkg: the core compiled to wasm32 with the
+# size profile, bound with wasm-bindgen (--target web), shrunk with wasm-opt, and
+# the hand-written entry points (node, workerd), package.json and README copied in.
+# Needs: the wasm32 target, .tools/bin/wasm-bindgen, wasm/node_modules (npm ci);
+# scripts/test-wasm.sh installs them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+pkg=wasm/pkg
+
+cargo build -p writ-wasm --target wasm32-unknown-unknown --profile wasm-release --quiet
+
+rm -rf "$pkg"
+"$root/.tools/bin/wasm-bindgen" --target web --out-dir "$pkg" --out-name writ \
+  "$target_dir/wasm32-unknown-unknown/wasm-release/writ_wasm.wasm"
+
+# The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must
+# accept them and adds no others, so the output runs wherever the input would.
+wasm/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-multivalue --enable-reference-types \
+  "$pkg/writ_bg.wasm" -o "$pkg/writ_bg.wasm"
+
+cp wasm/js/node.js wasm/js/workerd.js wasm/js/package.json wasm/README.md "$pkg/"
+rm -f "$pkg/.gitignore"
