@@ -228,7 +228,11 @@ fn principal_handle_answers_like_requests() {
         .expect("resolves");
     assert_eq!(kermit.user(), "kermit");
     assert_eq!(kermit.profile(), "camunda7");
-    assert_eq!(text(&kermit.claims()), "{}", "no token claims outside `grants`");
+    assert_eq!(
+        text(&kermit.claims()),
+        "{}",
+        "no token claims outside `grants`"
+    );
     assert_eq!(
         kermit.can("READ", "PROCESS_DEFINITION", Some("invoice".into())),
         Ok(true)
