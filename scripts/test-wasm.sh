@@ -50,6 +50,8 @@ step "wasm lints (cargo clippy --target wasm32-unknown-unknown -D warnings)"
 cargo clippy -p writ-wasm --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
 
 step "wasm-bindgen-test suite in node"
+# Built quietly first: `cargo test --quiet` would hand `--quiet` to the runner.
+cargo test -p writ-wasm --target wasm32-unknown-unknown --no-run --quiet
 cargo test -p writ-wasm --target wasm32-unknown-unknown
 
 step "wasm-bindgen-test suite in headless Chromium"
