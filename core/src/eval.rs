@@ -75,6 +75,21 @@ fn explanation(
     }
 }
 
+/// The permission part when authorization checks are off.
+fn authorization_disabled(explain: bool) -> Verdict {
+    Verdict {
+        outcome: Outcome::Allow,
+        explanation: explain.then(|| {
+            explanation(
+                "authorization_disabled",
+                "authorization checks are off".into(),
+                None,
+                Vec::new(),
+            )
+        }),
+    }
+}
+
 fn level_words(level: Level) -> &'static str {
     match level {
         Level::User => "user-level",
@@ -412,17 +427,7 @@ impl Snapshot {
 
     fn camunda7(&self, principal: &Principal, check: Check<'_>, explain: bool) -> Verdict {
         if !self.options.authorization_checks {
-            return Verdict {
-                outcome: Outcome::Allow,
-                explanation: explain.then(|| {
-                    explanation(
-                        "authorization_disabled",
-                        "authorization checks are off".into(),
-                        None,
-                        Vec::new(),
-                    )
-                }),
-            };
+            return authorization_disabled(explain);
         }
         let (Some(sp), Some(source)) = (
             principal.sources.first(),
@@ -837,17 +842,7 @@ impl Snapshot {
     /// The permission part under `grants`: some reached grant covers the check.
     fn grants_single(&self, principal: &Principal, check: Check<'_>, explain: bool) -> Verdict {
         if !self.options.authorization_checks {
-            return Verdict {
-                outcome: Outcome::Allow,
-                explanation: explain.then(|| {
-                    explanation(
-                        "authorization_disabled",
-                        "authorization checks are off".into(),
-                        None,
-                        Vec::new(),
-                    )
-                }),
-            };
+            return authorization_disabled(explain);
         }
         let Some(sp) = principal.sources.first() else {
             return Verdict {
@@ -959,17 +954,7 @@ impl Snapshot {
                 bundle: bundle.to_owned(),
             })?;
         if !self.options.authorization_checks {
-            return Ok(Verdict {
-                outcome: Outcome::Allow,
-                explanation: explain.then(|| {
-                    explanation(
-                        "authorization_disabled",
-                        "authorization checks are off".into(),
-                        None,
-                        Vec::new(),
-                    )
-                }),
-            });
+            return Ok(authorization_disabled(explain));
         }
         let state = self.bundle_state(principal);
         let held = state.held.get(ix as usize).copied().unwrap_or(false);

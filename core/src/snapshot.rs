@@ -448,23 +448,7 @@ fn source(
                     path: at("resourceId"),
                 })?;
         non_empty(resource_id, || at("resourceId"))?;
-        let resource_type = catalogue.ty(ty);
-        if auth.permissions.is_empty() {
-            return Err(SnapshotError::EmptyPermissions {
-                path: at("permissions"),
-            });
-        }
-        let mut named = 0;
-        for (j, permission) in auth.permissions.iter().enumerate() {
-            named |=
-                resource_type
-                    .bits(permission)
-                    .ok_or_else(|| SnapshotError::UnknownPermission {
-                        path: format!("{prefix}authorizations[{i}].permissions[{j}]"),
-                        permission: permission.clone(),
-                        resource_type: resource_type.name.to_string(),
-                    })?;
-        }
+        let named = permission_mask(catalogue.ty(ty), &auth.permissions, &at)?;
         // REVOKE rows name what they take away; the engine stores what is left.
         let mask = if auth.kind == AuthorizationType::Revoke {
             ALL_BITS & !named
@@ -548,4 +532,28 @@ fn owner(
                 })
         }
     }
+}
+
+/// The bits a row's permission names stand for, or the first unknown name.
+pub(crate) fn permission_mask(
+    resource_type: &ResourceType,
+    permissions: &[String],
+    at: &dyn Fn(&str) -> String,
+) -> Result<u32, SnapshotError> {
+    if permissions.is_empty() {
+        return Err(SnapshotError::EmptyPermissions {
+            path: at("permissions"),
+        });
+    }
+    let mut mask = 0;
+    for (j, permission) in permissions.iter().enumerate() {
+        mask |= resource_type
+            .bits(permission)
+            .ok_or_else(|| SnapshotError::UnknownPermission {
+                path: at(&format!("permissions[{j}]")),
+                permission: permission.clone(),
+                resource_type: resource_type.name.to_string(),
+            })?;
+    }
+    Ok(mask)
 }

@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHashSet;
 
-use super::{catalogue, non_empty, tenants};
+use super::{catalogue, non_empty, permission_mask, tenants};
 use crate::catalogue::{
     DEFAULT_ROLES, EMPORIX_ACCESS_CONTROL, EMPORIX_HOLD, EMPORIX_SCOPE, GRANTS_CATALOGUES,
     READONLY_PERMISSIONS,
@@ -588,22 +588,7 @@ fn grant_row(
             });
         }
     };
-    let resource_type = catalogue.ty(ty);
-    if auth.permissions.is_empty() {
-        return Err(SnapshotError::EmptyPermissions {
-            path: at("permissions"),
-        });
-    }
-    let mut mask = 0;
-    for (j, permission) in auth.permissions.iter().enumerate() {
-        mask |= resource_type
-            .bits(permission)
-            .ok_or_else(|| SnapshotError::UnknownPermission {
-                path: at(&format!("permissions[{j}]")),
-                permission: permission.clone(),
-                resource_type: resource_type.name.to_string(),
-            })?;
-    }
+    let mask = permission_mask(catalogue.ty(ty), &auth.permissions, at)?;
     Ok(Row {
         id: auth.id.as_str().into(),
         kind: AuthorizationType::Grant,
