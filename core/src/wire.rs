@@ -724,3 +724,14 @@ pub struct AssignmentDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_control: Option<String>,
 }
+
+/// Reads one wire document (a request, a principal, a list question, …) from JSON
+/// text: the one decoder every binding uses for what callers send.
+///
+/// # Errors
+/// `request.malformed` with the parser's message.
+pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, crate::RequestError> {
+    serde_json::from_str(text).map_err(|error| crate::RequestError::Malformed {
+        message: error.to_string(),
+    })
+}

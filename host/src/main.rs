@@ -574,10 +574,7 @@ fn stream<R: Read>(
         if input.read_line(&mut line).context("cannot read stdin")? == 0 {
             break;
         }
-        let answer = serde_json::from_str::<RequestDoc>(&line)
-            .map_err(|error| RequestError::Malformed {
-                message: error.to_string(),
-            })
+        let answer = writ_core::wire::decode::<RequestDoc>(&line)
             .and_then(|request| decide(authorizer, &request, explain));
         match answer {
             Ok(decision) => serde_json::to_writer(&mut output, &decision)?,

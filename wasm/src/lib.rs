@@ -133,7 +133,7 @@ impl Authorizer {
             })?;
         Ok(elements(&text)
             .map(|element| {
-                let answer = serde_json::from_str::<RequestDoc>(element)
+                let answer = writ_core::wire::decode::<RequestDoc>(element)
                     .ok()
                     .map(|request| self.inner.check(&request));
                 match answer {
@@ -415,9 +415,7 @@ fn decode<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, RequestE
     let text = json_text(value).ok_or_else(|| RequestError::Malformed {
         message: "expected JSON text or an object".into(),
     })?;
-    serde_json::from_str(&text).map_err(|error| RequestError::Malformed {
-        message: error.to_string(),
-    })
+    writ_core::wire::decode(&text)
 }
 
 /// A resource type argument: a number is an integer id, a string a name (or an id
