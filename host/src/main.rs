@@ -8,8 +8,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use writ_core::import::camunda7 as import7;
 use writ_core::wire::{
-    AssignmentDoc, DecisionDoc, ErrorLine, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc,
-    ProfileName, RequestDoc, RevokeMode, TypeRef,
+    AssignmentDoc, DecisionDoc, ErrorLine, PermissionsDoc, PrincipalDoc, ProfileName, RequestDoc,
+    RevokeMode, TypeRef,
 };
 use writ_core::{Authorizer, RequestError};
 
@@ -287,6 +287,19 @@ struct CheckArgs {
     profile: Option<ProfileArg>,
 }
 
+impl PrincipalArgs {
+    fn into_doc(self) -> PrincipalDoc {
+        PrincipalDoc {
+            user: self.user,
+            client: self.client,
+            claims: self.claims,
+            groups: self.groups,
+            source: self.source,
+            profile: self.profile.map(Into::into),
+        }
+    }
+}
+
 impl CheckArgs {
     /// The request the flags describe, if they describe one.
     fn request(&self) -> Option<RequestDoc> {
@@ -349,18 +362,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tenant_id,
         } => {
             let authorizer = load(&snapshot)?;
-            let request = PermissionsRequestDoc {
-                user: principal.user,
-                client: principal.client,
-                claims: principal.claims,
-                groups: principal.groups,
-                source: principal.source,
-                profile: principal.profile.map(Into::into),
-                resource_type: type_ref(&resource_type),
-                resource_id,
-                tenant_id,
-            };
-            answer(authorizer.permissions_of(&request))
+            let held = authorizer
+                .principal(&principal.into_doc())
+                .and_then(|principal| {
+                    let held = authorizer.permissions(
+                        &principal,
+                        &type_ref(&resource_type),
+                        resource_id.as_deref(),
+                        tenant_id.as_deref(),
+                    )?;
+                    Ok(PermissionsDoc { permissions: held })
+                });
+            answer(held)
         }
         Command::List {
             snapshot,
@@ -369,34 +382,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             resource_type,
         } => {
             let authorizer = load(&snapshot)?;
-            let request = ListRequestDoc {
-                user: principal.user,
-                client: principal.client,
-                claims: principal.claims,
-                groups: principal.groups,
-                source: principal.source,
-                profile: principal.profile.map(Into::into),
-                permission,
-                resource_type: type_ref(&resource_type),
-            };
-            answer(authorizer.list_of(&request))
+            let view = authorizer
+                .principal(&principal.into_doc())
+                .and_then(|principal| {
+                    authorizer.list(&principal, &permission, &type_ref(&resource_type))
+                });
+            answer(view)
         }
         Command::Claims {
             snapshot,
             principal,
         } => {
             let authorizer = load(&snapshot)?;
-            let doc = PrincipalDoc {
-                user: principal.user,
-                client: principal.client,
-                claims: principal.claims,
-                groups: principal.groups,
-                source: principal.source,
-                profile: principal.profile.map(Into::into),
-            };
             answer(
                 authorizer
-                    .principal(&doc)
+                    .principal(&principal.into_doc())
                     .map(|principal| authorizer.claims(&principal)),
             )
         }
