@@ -24,6 +24,9 @@ pub(crate) struct Check<'r> {
     pub resource_id: Option<&'r str>,
     /// `grants`: the resource's properties, for PROPERTY grants.
     pub properties: Option<&'r Map<String, Value>>,
+    /// `resource_id` already interned in every source (a prepared
+    /// [`crate::Question`]), so the hot path does not hash it again.
+    pub interned: Option<&'r [Option<ResIx>]>,
 }
 
 /// What a request says about the resource beyond the checks.
@@ -142,6 +145,7 @@ impl Snapshot {
             permission,
             resource_id,
             properties: None,
+            interned: None,
         })
     }
 
@@ -222,13 +226,7 @@ impl Snapshot {
                     request.resource_id.as_deref(),
                 )?;
                 check.properties = request.properties.as_ref();
-                self.require_id(principal.profile, check)?;
-                return self.finish(
-                    &principal,
-                    self.single(&principal, check, explain)?,
-                    context,
-                    explain,
-                );
+                return self.decide_single(&principal, check, context, explain);
             }
             (None, Some(list), None) => (list, true),
             (None, None, Some(list)) => (list, false),
@@ -263,6 +261,21 @@ impl Snapshot {
             self.all_of(&principal, &checks, explain)?
         };
         self.finish(&principal, verdict, context, explain)
+    }
+
+    /// One check, start to finish: what a request with one permission decides,
+    /// and what [`crate::Authorizer::can`] answers (the same path, so a handle can
+    /// never allow what a request would deny — a disabled account, a tenant).
+    pub(crate) fn decide_single(
+        &self,
+        principal: &Principal,
+        check: Check<'_>,
+        context: Context<'_>,
+        explain: bool,
+    ) -> Result<Verdict, RequestError> {
+        self.require_id(principal.profile, check)?;
+        let verdict = self.single(principal, check, explain)?;
+        self.finish(principal, verdict, context, explain)
     }
 
     /// Under `optimize`, every question but a tenant's names a resource id.
@@ -438,9 +451,10 @@ impl Snapshot {
                 explanation: None,
             };
         };
-        let target = match check.resource_id {
-            None | Some("*") => Target::Any,
-            Some(id) => Target::Id(source.resources.get(id)),
+        let target = match (check.resource_id, check.interned) {
+            (None | Some("*"), _) => Target::Any,
+            (Some(_), Some(interned)) => Target::Id(interned.get(sp.source).copied().flatten()),
+            (Some(id), None) => Target::Id(source.resources.get(id)),
         };
         let query = Query {
             ty: check.ty,
@@ -1064,6 +1078,7 @@ impl Snapshot {
                 permission: crate::catalogue::EMPORIX_HOLD,
                 resource_id: Some(name),
                 properties: None,
+                interned: None,
             })
             .collect();
         let mut verdict = self.any_of(principal, &checks, explain)?;

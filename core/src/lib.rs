@@ -139,7 +139,61 @@ impl Authorizer {
     ) -> Result<bool, RequestError> {
         let ty = self.snapshot.resolve_type_name(resource_type)?;
         let check = self.snapshot.resolve_check(ty, permission, resource_id)?;
-        Ok(self.snapshot.single(principal, check, false)?.allowed())
+        self.decide(principal, check)
+    }
+
+    /// Prepares a question once (the type and permission resolved, the resource
+    /// id interned in every source) for [`Authorizer::ask`]: what a binding caches
+    /// so that its hot path crosses with integers instead of strings.
+    ///
+    /// # Errors
+    /// `request.unknown_resource_type`, `request.unknown_permission`.
+    pub fn question(
+        &self,
+        permission: &str,
+        resource_type: &str,
+        resource_id: Option<&str>,
+    ) -> Result<Question, RequestError> {
+        let ty = self.snapshot.resolve_type_name(resource_type)?;
+        let bits = self.snapshot.resolve_check(ty, permission, None)?.bits;
+        let interned = resource_id.map_or_else(Box::default, |id| {
+            self.snapshot
+                .sources
+                .iter()
+                .map(|source| source.resources.get(id))
+                .collect()
+        });
+        Ok(Question {
+            ty,
+            bits,
+            permission: permission.into(),
+            resource_id: resource_id.map(Into::into),
+            interned,
+        })
+    }
+
+    /// [`Authorizer::can`] for a prepared question: the same decision.
+    ///
+    /// # Errors
+    /// Under `optimize`, `request.missing_resource_id`.
+    pub fn ask(&self, principal: &Principal, question: &Question) -> Result<bool, RequestError> {
+        let check = eval::Check {
+            ty: question.ty,
+            bits: question.bits,
+            permission: &question.permission,
+            resource_id: question.resource_id.as_deref(),
+            properties: None,
+            interned: Some(&question.interned),
+        };
+        self.decide(principal, check)
+    }
+
+    /// A single check as a request with no tenant decides it.
+    fn decide(&self, principal: &Principal, check: eval::Check<'_>) -> Result<bool, RequestError> {
+        Ok(self
+            .snapshot
+            .decide_single(principal, check, eval::Context::tenant(None), false)?
+            .allowed())
     }
 
     /// Every permission name the principal holds on one resource (`ALL` last, when held).
@@ -226,6 +280,18 @@ impl Authorizer {
     ) -> Result<DecisionDoc, RequestError> {
         self.snapshot.assignment(assignment)
     }
+}
+
+/// One permission on one resource, resolved and interned once by
+/// [`Authorizer::question`]; valid for the authorizer that prepared it.
+#[derive(Debug, Clone)]
+pub struct Question {
+    ty: model::TypeIx,
+    bits: u32,
+    permission: Box<str>,
+    resource_id: Option<Box<str>>,
+    /// The resource id's index in each source (`None`: no row names it there).
+    interned: Box<[Option<model::ResIx>]>,
 }
 
 /// How much a snapshot holds.

@@ -219,6 +219,9 @@ fn answer(
                 decision.allowed
             )));
         }
+        if let Some(problem) = principal_paths_disagree(authorizer, request, fast) {
+            return Ok(Err(problem));
+        }
         let Some(explanation) = decision.explanation else {
             return Ok(Err("explain gave no explanation".into()));
         };
@@ -322,6 +325,51 @@ fn answer(
     Ok(Err(
         "a case needs `check`, `permissions`, `list`, `claims` or `assign`".into(),
     ))
+}
+
+/// For a request with one check and nothing else (no tenant, no properties, no
+/// composite), a resolved principal's `can` and a prepared `Question` must
+/// answer what `check` answered: bindings serve handles from those paths.
+fn principal_paths_disagree(
+    authorizer: &Authorizer,
+    request: &RequestDoc,
+    checked: bool,
+) -> Option<String> {
+    let (Some(permission), Some(ty)) = (&request.permission, &request.resource_type) else {
+        return None;
+    };
+    if request.tenant_id.is_some()
+        || request.properties.is_some()
+        || request.anonymous_authorized
+        || request.any_of.is_some()
+        || request.all_of.is_some()
+    {
+        return None;
+    }
+    let ty = ty.to_string();
+    let id = request.resource_id.as_deref();
+    let doc = PrincipalDoc {
+        user: request.user.clone(),
+        client: request.client.clone(),
+        claims: request.claims.clone(),
+        groups: request.groups.clone(),
+        source: request.source.clone(),
+        profile: request.profile,
+    };
+    let principal = match authorizer.principal(&doc) {
+        Ok(principal) => principal,
+        Err(error) => return Some(format!("check answered, principal failed: {error}")),
+    };
+    let can = authorizer.can(&principal, permission, &ty, id);
+    let asked = authorizer
+        .question(permission, &ty, id)
+        .and_then(|question| authorizer.ask(&principal, &question));
+    match (can, asked) {
+        (Ok(can), Ok(asked)) if can == checked && asked == checked => None,
+        (can, asked) => Some(format!(
+            "check says {checked}, can says {can:?}, ask says {asked:?}"
+        )),
+    }
 }
 
 /// Parses a snapshot document, for tools that want the document rather than an authorizer.
