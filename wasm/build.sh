@@ -23,5 +23,5 @@ wasm/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-mutable-globals --enable-multivalue --enable-reference-types \
   "$pkg/writ_bg.wasm" -o "$pkg/writ_bg.wasm"
 
-cp wasm/js/node.js wasm/js/workerd.js wasm/js/package.json wasm/README.md "$pkg/"
+cp wasm/js/web.js wasm/js/fast.js wasm/js/node.js wasm/js/workerd.js wasm/js/package.json wasm/README.md "$pkg/"
 rm -f "$pkg/.gitignore"

@@ -93,6 +93,25 @@ fn bench(c: &mut Criterion) {
             )
         });
     });
+    let questions: Vec<_> = requests
+        .iter()
+        .map(|request| {
+            authorizer
+                .question(
+                    request.permission.as_deref().unwrap_or("READ"),
+                    "PROCESS_DEFINITION",
+                    request.resource_id.as_deref(),
+                )
+                .unwrap_or_else(|_| panic!("question resolves"))
+        })
+        .collect();
+    let mut i = 0;
+    c.bench_function("ask (resolved principal, prepared question)", |b| {
+        b.iter(|| {
+            i = (i + 1) & 1023;
+            authorizer.ask(black_box(&principals[i]), black_box(&questions[i]))
+        });
+    });
     let mut i = 0;
     c.bench_function("explain (request with string ids)", |b| {
         b.iter(|| {

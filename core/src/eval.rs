@@ -103,13 +103,19 @@ fn level_words(level: Level) -> &'static str {
 
 impl Snapshot {
     pub(crate) fn resolve_type(&self, ty: &TypeRef) -> Result<TypeIx, RequestError> {
-        self.catalogue
-            .resolve(ty)
-            .ok_or_else(|| RequestError::UnknownResourceType {
-                resource_type: ty.to_string(),
-            })
+        match ty {
+            TypeRef::Name(name) => self.resolve_type_name(name),
+            TypeRef::Id(_) => {
+                self.catalogue
+                    .resolve(ty)
+                    .ok_or_else(|| RequestError::UnknownResourceType {
+                        resource_type: ty.to_string(),
+                    })
+            }
+        }
     }
 
+    /// A type by name, or by integer id in decimal (as everywhere a name is taken).
     pub(crate) fn resolve_type_name(&self, name: &str) -> Result<TypeIx, RequestError> {
         self.catalogue
             .by_name

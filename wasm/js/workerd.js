@@ -3,6 +3,7 @@
 // that the `.wasm` import yields, and we instantiate it at import.
 import module from "./writ_bg.wasm";
 import { initSync } from "./writ.js";
+import "./fast.js";
 
 initSync({ module });
 

@@ -16,6 +16,7 @@
 mod tests;
 mod types;
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Error, JSON, Reflect};
@@ -24,7 +25,7 @@ use writ_core::wire::{
     AssignmentDoc, ErrorDoc, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc, RequestDoc,
     TypeRef,
 };
-use writ_core::{RequestError, SnapshotError};
+use writ_core::{Question, RequestError, SnapshotError};
 
 /// What `checkMany` answers for each request, one byte per request.
 #[wasm_bindgen]
@@ -45,7 +46,62 @@ pub enum Answer {
 #[derive(Debug)]
 pub struct Authorizer {
     // Shared with principal handles, which stay usable after `free()` of this one.
-    inner: Rc<writ_core::Authorizer>,
+    inner: Rc<Shared>,
+}
+
+/// The core's authorizer and the tables behind the integer fast path (`js/fast.js`):
+/// questions prepared once and principals resolved once, by index. The JS side
+/// maps strings to these indices and bounds both tables (`_forget`).
+#[derive(Debug)]
+struct Shared {
+    authorizer: writ_core::Authorizer,
+    questions: RefCell<Vec<Question>>,
+    principals: RefCell<Vec<writ_core::Principal>>,
+}
+
+impl std::ops::Deref for Shared {
+    type Target = writ_core::Authorizer;
+
+    fn deref(&self) -> &writ_core::Authorizer {
+        &self.authorizer
+    }
+}
+
+/// An index for the fast path's tables, or `-1` when the core refused.
+fn push<T>(table: &RefCell<Vec<T>>, made: Result<T, RequestError>) -> i32 {
+    let Ok(value) = made else { return -1 };
+    let mut table = table.borrow_mut();
+    table.push(value);
+    i32::try_from(table.len() - 1).unwrap_or(-1)
+}
+
+impl Shared {
+    fn question(&self, permission: &str, resource_type: &str, resource_id: Option<&str>) -> i32 {
+        push(
+            &self.questions,
+            self.authorizer
+                .question(permission, resource_type, resource_id),
+        )
+    }
+
+    /// `Answer` as a byte for one (principal, question) pair; `Error` also for an
+    /// index no table holds, so that the caller falls back to the full path.
+    fn ask(&self, principal: &writ_core::Principal, question: u32) -> u8 {
+        let questions = self.questions.borrow();
+        let answer = questions
+            .get(question as usize)
+            .map(|question| self.authorizer.ask(principal, question));
+        match answer {
+            Some(Ok(true)) => Answer::Allowed as u8,
+            Some(Ok(false)) => Answer::Denied as u8,
+            Some(Err(_)) | None => Answer::Error as u8,
+        }
+    }
+
+    fn forget(&self) {
+        self.questions.borrow_mut().clear();
+        self.principals.borrow_mut().clear();
+    }
 }
 
 #[wasm_bindgen]
@@ -65,8 +121,12 @@ impl Authorizer {
             })
         })?;
         writ_core::Authorizer::from_json(&text)
-            .map(|inner| Self {
-                inner: Rc::new(inner),
+            .map(|authorizer| Self {
+                inner: Rc::new(Shared {
+                    authorizer,
+                    questions: RefCell::default(),
+                    principals: RefCell::default(),
+                }),
             })
             .map_err(|error| snapshot_error(&error))
     }
@@ -221,6 +281,62 @@ impl Authorizer {
         })
     }
 
+    /// Fast path (`js/fast.js`): prepares a question, answering its index or `-1`.
+    #[wasm_bindgen(js_name = _question, skip_typescript)]
+    pub fn question(
+        &self,
+        permission: &str,
+        resource_type: &str,
+        resource_id: Option<String>,
+    ) -> i32 {
+        self.inner
+            .question(permission, resource_type, resource_id.as_deref())
+    }
+
+    /// Fast path: resolves the principal `{user}`, answering its index or `-1`.
+    #[wasm_bindgen(js_name = _principalOf, skip_typescript)]
+    pub fn principal_of(&self, user: String) -> i32 {
+        let doc = PrincipalDoc {
+            user: Some(user),
+            ..PrincipalDoc::default()
+        };
+        push(&self.inner.principals, self.inner.principal(&doc))
+    }
+
+    /// Fast path: one (principal index, question index) pair, as an `Answer` byte.
+    #[wasm_bindgen(js_name = _ask, skip_typescript)]
+    pub fn ask(&self, principal: u32, question: u32) -> u8 {
+        let principals = self.inner.principals.borrow();
+        principals
+            .get(principal as usize)
+            .map_or(Answer::Error as u8, |principal| {
+                self.inner.ask(principal, question)
+            })
+    }
+
+    /// Fast path: `checkMany` over (principal index, question index) pairs.
+    #[wasm_bindgen(js_name = _askMany, skip_typescript)]
+    pub fn ask_many(&self, pairs: &[u32]) -> Vec<u8> {
+        let principals = self.inner.principals.borrow();
+        pairs
+            .chunks_exact(2)
+            .map(|pair| match pair {
+                &[principal, question] => principals
+                    .get(principal as usize)
+                    .map_or(Answer::Error as u8, |principal| {
+                        self.inner.ask(principal, question)
+                    }),
+                _ => Answer::Error as u8,
+            })
+            .collect()
+    }
+
+    /// Fast path: empties the question and principal tables.
+    #[wasm_bindgen(js_name = _forget, skip_typescript)]
+    pub fn forget(&self) {
+        self.inner.forget();
+    }
+
     /// Resolves a principal once, for many checks: the hot path of a UI.
     ///
     /// # Errors
@@ -244,7 +360,7 @@ impl Authorizer {
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Principal {
-    authorizer: Rc<writ_core::Authorizer>,
+    authorizer: Rc<Shared>,
     principal: writ_core::Principal,
 }
 
@@ -283,6 +399,30 @@ impl Principal {
                 resource_id.as_deref(),
             )
             .map_err(|error| request_error(&error))
+    }
+
+    /// Fast path (`js/fast.js`): prepares a question in the authorizer's table.
+    #[wasm_bindgen(js_name = _question, skip_typescript)]
+    pub fn question(
+        &self,
+        permission: &str,
+        resource_type: &str,
+        resource_id: Option<String>,
+    ) -> i32 {
+        self.authorizer
+            .question(permission, resource_type, resource_id.as_deref())
+    }
+
+    /// Fast path: this principal and a prepared question, as an `Answer` byte.
+    #[wasm_bindgen(js_name = _ask, skip_typescript)]
+    pub fn ask(&self, question: u32) -> u8 {
+        self.authorizer.ask(&self.principal, question)
+    }
+
+    /// Fast path: empties the authorizer's question and principal tables.
+    #[wasm_bindgen(js_name = _forget, skip_typescript)]
+    pub fn forget(&self) {
+        self.authorizer.forget();
     }
 
     /// Every permission this principal holds on one resource: one call gates a

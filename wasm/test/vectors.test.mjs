@@ -65,7 +65,7 @@ const sorted = (rows) => [...new Set(rows)].sort();
 function answer(authorizer, kase) {
   let value;
   const error = thrown(() => {
-    if (kase.check) value = { decision: authorizer.explain(kase.check), fast: authorizer.check(kase.check) };
+    if (kase.check) value = { decision: authorizer.explain(kase.check), fast: authorizer.check(kase.check), can: handleCan(authorizer, kase.check) };
     else if (kase.permissions) value = authorizer.permissions(kase.permissions);
     else if (kase.list) value = authorizer.list(kase.list);
     else if (kase.claims) value = authorizer.claims(kase.claims);
@@ -74,13 +74,32 @@ function answer(authorizer, kase) {
   return { value, error };
 }
 
+/**
+ * For a request with one check and nothing else, what a principal handle's `can`
+ * answers (through js/fast.js, twice: preparing, then prepared); undefined otherwise.
+ */
+function handleCan(authorizer, request) {
+  const { permission, resourceType, resourceId, tenantId, properties, anyOf, allOf, anonymousAuthorized, resourceExists, ...who } = request;
+  if (typeof permission !== "string" || typeof resourceType !== "string" || tenantId !== undefined) return undefined;
+  if (properties !== undefined || anyOf !== undefined || allOf !== undefined || anonymousAuthorized || resourceExists !== undefined) return undefined;
+  const handle = authorizer.principal(who);
+  try {
+    const first = handle.can(permission, resourceType, resourceId);
+    const again = handle.can(permission, resourceType, resourceId);
+    return first === again ? first : `first ${first}, then ${again}`;
+  } finally {
+    handle.free();
+  }
+}
+
 /** One message per difference from `expect` (tests/src/vector.rs, `answer`). */
 function compare(kase, value, native) {
   const expect = kase.expect ?? {};
   const problems = [];
   if (kase.check) {
-    const { decision, fast } = value;
+    const { decision, fast, can } = value;
     if (fast !== decision.allowed) problems.push(`check says ${fast}, explain says ${decision.allowed}`);
+    if (can !== undefined && can !== fast) problems.push(`handle.can says ${can}, check says ${fast}`);
     if (!isDeepEqual(decision, native)) problems.push(`explained ${JSON.stringify(decision)}, native ${JSON.stringify(native)}`);
     if (expect.allowed !== undefined && expect.allowed !== decision.allowed)
       problems.push(`allowed ${decision.allowed} (expected ${expect.allowed}; ${decision.rule}: ${decision.reason})`);
@@ -165,6 +184,7 @@ for (const path of files) {
       const many = authorizer.checkMany(checks.map((kase) => kase.check));
       const one = checks.map((kase) => thrown(() => authorizer.check(kase.check)) ? 2 : authorizer.check(kase.check) ? 1 : 0);
       assert.deepEqual([...many], one);
+      assert.deepEqual([...authorizer.checkMany(checks.map((kase) => kase.check))], one, "checkMany, prepared");
     } finally {
       authorizer.free();
     }

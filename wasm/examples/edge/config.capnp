@@ -18,6 +18,7 @@ const edge :Workerd.Worker = (
     (name = "snapshot.json", text = embed "../org.json"),
     (name = "writ/workerd.js", esModule = embed "../../pkg/workerd.js"),
     (name = "writ/writ.js", esModule = embed "../../pkg/writ.js"),
+    (name = "writ/fast.js", esModule = embed "../../pkg/fast.js"),
     (name = "writ/writ_bg.wasm", wasm = embed "../../pkg/writ_bg.wasm"),
   ],
   bindings = [(name = "ORIGIN", service = "origin")],

@@ -1,0 +1,152 @@
+// The fast path, shared by every entry (web.js, node.js, workerd.js).
+//
+// Crossing into wasm with strings costs more than a decision does, so the hot
+// calls — `check` of a plain request, `checkMany`, `handle.can` — cross with
+// integers: each distinct (permission, resourceType, resourceId) is prepared once
+// by the core (`Authorizer::question`: type and permission resolved, the id
+// interned), each distinct user resolved once (`Authorizer::principal`), and JS
+// keeps the strings → index maps. The core still decides every call; nothing
+// here caches a decision. Anything but the plain shape, and every error, takes
+// the full path, so answers and errors are the full path's, byte for byte.
+import { Authorizer, Principal } from "./writ.js";
+
+/** Entries (questions + principals) kept before both tables are emptied. */
+const LIMIT = 1 << 16;
+const NO_ID = Symbol("no resource id");
+const ALLOWED = 1;
+const ERROR = 2;
+const NONE = 0xffffffff; // an index no table holds: answered ERROR by the core
+
+function tables(owner) {
+  return (owner._writ ??= { questions: new Map(), users: new Map(), entries: 0 });
+}
+
+/** Empties both tables (JS and wasm) once they hold LIMIT entries. */
+function bound(owner, t) {
+  if (t.entries < LIMIT) return;
+  t.questions.clear();
+  t.users.clear();
+  t.entries = 0;
+  owner._forget();
+}
+
+/** The prepared question's index, or -1 when the core refused it. */
+function question(owner, t, permission, resourceType, resourceId) {
+  let byType = t.questions.get(permission);
+  if (byType === undefined) t.questions.set(permission, (byType = new Map()));
+  let byId = byType.get(resourceType);
+  if (byId === undefined) byType.set(resourceType, (byId = new Map()));
+  const key = resourceId === undefined ? NO_ID : resourceId;
+  let index = byId.get(key);
+  if (index === undefined) {
+    index = owner._question(permission, resourceType, resourceId);
+    byId.set(key, index);
+    t.entries++;
+  }
+  return index;
+}
+
+function principalOf(authorizer, t, user) {
+  let index = t.users.get(user);
+  if (index === undefined) {
+    index = authorizer._principalOf(user);
+    t.users.set(user, index);
+    t.entries++;
+  }
+  return index;
+}
+
+// The pair `plain` found, kept here rather than in a fresh array per request.
+let principalIx = NONE;
+let questionIx = NONE;
+
+/**
+ * Whether the fast path answers a request: a plain object with a string `user`,
+ * `permission` and `resourceType`, an optional string `resourceId`, nothing else.
+ * When it does, principalIx and questionIx hold the pair (NONE: the core refused).
+ */
+function plain(authorizer, t, request) {
+  if (typeof request !== "object" || request === null) return false;
+  const proto = Object.getPrototypeOf(request);
+  if (proto !== Object.prototype && proto !== null) return false;
+  let user, permission, resourceType, resourceId;
+  for (const key in request) {
+    const value = request[key];
+    switch (key) {
+      case "user": user = value; break;
+      case "permission": permission = value; break;
+      case "resourceType": resourceType = value; break;
+      case "resourceId": resourceId = value; break;
+      default: return false;
+    }
+  }
+  if (typeof user !== "string" || typeof permission !== "string" || typeof resourceType !== "string") return false;
+  if (resourceId !== undefined && typeof resourceId !== "string") return false;
+  const p = principalOf(authorizer, t, user);
+  const q = question(authorizer, t, permission, resourceType, resourceId);
+  principalIx = p < 0 || q < 0 ? NONE : p;
+  questionIx = p < 0 || q < 0 ? NONE : q;
+  return true;
+}
+
+const fullCheck = Authorizer.prototype.check;
+Authorizer.prototype.check = function check(request) {
+  const t = tables(this);
+  bound(this, t);
+  if (plain(this, t, request) && principalIx !== NONE) {
+    const answer = this._ask(principalIx, questionIx);
+    if (answer !== ERROR) return answer === ALLOWED;
+  }
+  return fullCheck.call(this, request);
+};
+
+const fullCheckMany = Authorizer.prototype.checkMany;
+Authorizer.prototype.checkMany = function checkMany(requests) {
+  if (!Array.isArray(requests)) return fullCheckMany.call(this, requests);
+  const t = tables(this);
+  bound(this, t);
+  const n = requests.length;
+  const pairs = new Uint32Array(2 * n);
+  let others;
+  for (let i = 0; i < n; i++) {
+    if (plain(this, t, requests[i])) {
+      pairs[2 * i] = principalIx;
+      pairs[2 * i + 1] = questionIx;
+    } else {
+      (others ??= []).push(i);
+      pairs[2 * i] = NONE;
+    }
+  }
+  const answers = this._askMany(pairs);
+  if (others !== undefined) {
+    const full = fullCheckMany.call(this, others.map((i) => requests[i]));
+    others.forEach((i, k) => (answers[i] = full[k]));
+  }
+  return answers;
+};
+
+const fullPrincipal = Authorizer.prototype.principal;
+Authorizer.prototype.principal = function principal(doc) {
+  const handle = fullPrincipal.call(this, doc);
+  handle._writ = tables(this); // the authorizer's tables: questions are shared
+  return handle;
+};
+
+const fullCan = Principal.prototype.can;
+Principal.prototype.can = function can(permission, resourceType, resourceId) {
+  const t = this._writ;
+  if (
+    t !== undefined &&
+    typeof permission === "string" &&
+    typeof resourceType === "string" &&
+    (resourceId === undefined || typeof resourceId === "string")
+  ) {
+    bound(this, t);
+    const q = question(this, t, permission, resourceType, resourceId);
+    if (q >= 0) {
+      const answer = this._ask(q);
+      if (answer !== ERROR) return answer === ALLOWED;
+    }
+  }
+  return fullCan.call(this, permission, resourceType, resourceId);
+};

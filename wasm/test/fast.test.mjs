@@ -1,0 +1,106 @@
+// The package's fast path (js/fast.js): integer crossings for plain requests and
+// handle.can must answer exactly what the full (JSON) path answers — the same
+// booleans, the same errors — including past the bound where its tables are
+// emptied, and for every shape it must hand to the full path instead.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { Authorizer } from "writ";
+
+const org = readFileSync(new URL("../examples/org.json", import.meta.url), "utf8");
+
+/** The full path's answer: the request as JSON text never takes the fast path. */
+function full(authorizer, request) {
+  try {
+    return authorizer.check(JSON.stringify(request));
+  } catch (error) {
+    return `error ${error.code}`;
+  }
+}
+
+function fast(authorizer, request) {
+  try {
+    return authorizer.check(request);
+  } catch (error) {
+    return `error ${error.code}`;
+  }
+}
+
+const users = ["kermit", "gonzo", "piggy", "nobody"];
+const permissions = ["READ", "CREATE_INSTANCE", "DELETE", "ALL", "NONE", "FLY"];
+const types = ["PROCESS_DEFINITION", "TASK", "6", "NOPE"];
+const ids = [undefined, "*", "invoice", "other"];
+
+test("plain requests: check, checkMany and handle.can agree with the full path", () => {
+  const authorizer = Authorizer.fromJson(org);
+  const requests = [];
+  for (const user of users)
+    for (const permission of permissions)
+      for (const resourceType of types)
+        for (const resourceId of ids) requests.push({ user, permission, resourceType, resourceId });
+  const expected = requests.map((request) => full(authorizer, request));
+  assert.ok(expected.includes(true) && expected.includes(false) && expected.some((a) => typeof a === "string"));
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual(requests.map((request) => fast(authorizer, request)), expected, `check, round ${round}`);
+    const many = [...authorizer.checkMany(requests)];
+    assert.deepEqual(many, expected.map((answer) => (answer === true ? 1 : answer === false ? 0 : 2)), `checkMany, round ${round}`);
+  }
+  for (const user of users) {
+    const handle = authorizer.principal({ user });
+    for (const request of requests.filter((request) => request.user === user)) {
+      let answer;
+      try {
+        answer = handle.can(request.permission, request.resourceType, request.resourceId);
+      } catch (error) {
+        answer = `error ${error.code}`;
+      }
+      assert.equal(answer, expected[requests.indexOf(request)], JSON.stringify(request));
+    }
+    handle.free();
+  }
+  authorizer.free();
+});
+
+test("other shapes take the full path and answer as it does", () => {
+  const authorizer = Authorizer.fromJson(org);
+  const inherited = Object.create({ user: "piggy" });
+  Object.assign(inherited, { permission: "READ", resourceType: "TASK" });
+  const cases = [
+    { user: "piggy", permission: "READ", resourceType: "TASK", resourceId: null },
+    { user: "piggy", permission: "READ", resourceType: 7 },
+    { user: "piggy", permission: "READ", resourceType: "TASK", colour: "green" },
+    { user: "kermit", groups: ["management"], permission: "READ", resourceType: "TASK" },
+    { user: "kermit", anyOf: [{ permission: "READ", resourceType: "TASK" }] },
+    { permission: "READ", resourceType: "TASK" },
+    inherited,
+  ];
+  const expected = cases.map((request) => full(authorizer, request));
+  assert.deepEqual(expected.slice(0, 4), [true, true, "error request.malformed", true]);
+  assert.deepEqual(cases.map((request) => fast(authorizer, request)), expected);
+  assert.deepEqual(
+    [...authorizer.checkMany(cases)],
+    expected.map((answer) => (answer === true ? 1 : answer === false ? 0 : 2)),
+  );
+  authorizer.free();
+});
+
+test("past the bound the tables are emptied and answers stay the same", () => {
+  const authorizer = Authorizer.fromJson(org);
+  const handle = authorizer.principal({ user: "piggy" });
+  // 3 × 70,000 distinct questions: more than the 65,536 entries kept, three times.
+  for (let i = 0; i < 70_000; i++) {
+    const id = i % 7 === 0 ? "invoice" : `definition-${i}`;
+    // Answers alternate, so an index that outlived its table would show.
+    assert.equal(handle.can("READ", "PROCESS_DEFINITION", id), true);
+    assert.equal(handle.can("DELETE", "TASK", id), false);
+    assert.equal(handle.can("READ", "TASK", id), true);
+    if (i % 1000 === 0) {
+      assert.equal(authorizer.check({ user: "gonzo", permission: "CREATE_INSTANCE", resourceType: "PROCESS_DEFINITION", resourceId: id }), false);
+      assert.equal(authorizer.check({ user: "kermit", permission: "CREATE_INSTANCE", resourceType: "PROCESS_DEFINITION", resourceId: "invoice" }), true);
+    }
+  }
+  assert.ok(handle._writ.entries < 70_000, "the tables were emptied on the way");
+  assert.throws(() => handle.can("FLY", "PROCESS_DEFINITION"), (error) => error.code === "request.unknown_permission");
+  handle.free();
+  authorizer.free();
+});
