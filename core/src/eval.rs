@@ -444,19 +444,14 @@ impl Snapshot {
         }
     }
 
-    fn camunda7(&self, principal: &Principal, check: Check<'_>, explain: bool) -> Verdict {
-        if !self.options.authorization_checks {
-            return authorization_disabled(explain);
-        }
-        let (Some(sp), Some(source)) = (
-            principal.sources.first(),
-            principal.sources.first().and_then(|sp| self.source(sp)),
-        ) else {
-            return Verdict {
-                outcome: Outcome::NoMatch,
-                explanation: None,
-            };
-        };
+    /// The source, the principal there and the engine query of a Camunda 7 check.
+    fn camunda7_query<'s>(
+        &'s self,
+        principal: &'s Principal,
+        check: Check<'_>,
+    ) -> Option<(&'s SourcePrincipal, &'s Source, Query)> {
+        let sp = principal.sources.first()?;
+        let source = self.source(sp)?;
         let target = match (check.resource_id, check.interned) {
             (None | Some("*"), _) => Target::Any,
             (Some(_), Some(interned)) => Target::Id(interned.get(sp.source).copied().flatten()),
@@ -466,6 +461,42 @@ impl Snapshot {
             ty: check.ty,
             bits: check.bits,
             target,
+        };
+        Some((sp, source, query))
+    }
+
+    /// [`Self::decide_single`] without a tenant or an explanation, as `can` and
+    /// `ask` need it. Under `camunda7` that is the switch and the engine's
+    /// decision alone (`finish` changes nothing without a tenant or an
+    /// explanation), taken without building a verdict: the binding's hot path.
+    pub(crate) fn allowed(
+        &self,
+        principal: &Principal,
+        check: Check<'_>,
+    ) -> Result<bool, RequestError> {
+        if principal.profile != ProfileName::Camunda7 {
+            let verdict = self.decide_single(principal, check, Context::tenant(None), false)?;
+            return Ok(verdict.allowed());
+        }
+        if !self.options.authorization_checks {
+            return Ok(true);
+        }
+        Ok(self
+            .camunda7_query(principal, check)
+            .is_some_and(|(sp, source, query)| {
+                camunda7::decide(source, sp, query) == Outcome::Allow
+            }))
+    }
+
+    fn camunda7(&self, principal: &Principal, check: Check<'_>, explain: bool) -> Verdict {
+        if !self.options.authorization_checks {
+            return authorization_disabled(explain);
+        }
+        let Some((sp, source, query)) = self.camunda7_query(principal, check) else {
+            return Verdict {
+                outcome: Outcome::NoMatch,
+                explanation: None,
+            };
         };
         if !explain {
             return Verdict {

@@ -22,18 +22,18 @@ pub(crate) struct Entry {
     pub kind: AuthorizationType,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Key {
-    owner: Owner,
-    ty: TypeIx,
-    resource: ResIx,
-}
-
 /// A row of [`SourceIndex::rows_on_resource`], with its owner.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct OwnedEntry {
     pub owner: Owner,
     pub entry: Entry,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    owner: Owner,
+    ty: TypeIx,
+    resource: ResIx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,12 +68,14 @@ impl Entry {
     }
 }
 
-/// A half-open range into [`SourceIndex::entries`], with the union of its rows'
-/// granted and revoked bits.
+/// A half-open range into [`SourceIndex::entries`], with the union of its
+/// wildcard rows' granted and revoked bits.
 #[derive(Debug, Clone, Copy)]
 struct Span {
     start: u32,
     end: u32,
+    /// Where the wildcard rows end (they come first).
+    wildcard_end: u32,
     granted: u32,
     revoked: u32,
 }
@@ -83,15 +85,21 @@ impl Span {
         Self {
             start: at,
             end: at,
+            wildcard_end: at,
             granted: 0,
             revoked: 0,
         }
     }
 
+    /// Adds the next entry; the unions cover wildcard rows only (which sort
+    /// first), and `wildcard_end` marks where they stop.
     fn extend(&mut self, entry: &Entry) {
         self.end += 1;
-        self.granted |= entry.granted();
-        self.revoked |= entry.revoked();
+        if entry.resource == WILDCARD {
+            self.wildcard_end = self.end;
+            self.granted |= entry.granted();
+            self.revoked |= entry.revoked();
+        }
     }
 }
 
@@ -116,8 +124,10 @@ impl Rows<'_> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SourceIndex {
     entries: Vec<Entry>,
-    by_key: FxHashMap<Key, Span>,
     by_owner_type: FxHashMap<OwnerType, Span>,
+    /// (owner, type, id) → its rows, when built; without it [`Self::rows_on`]
+    /// searches the owner's rows of the type.
+    by_key: Option<FxHashMap<Key, (u32, u32)>>,
     /// User, group and GLOBAL rows on a specific id, by (type, id).
     on_resource: Vec<OwnedEntry>,
     by_type_resource: FxHashMap<TypeResource, Span>,
@@ -131,18 +141,20 @@ pub(crate) struct SourceIndex {
 }
 
 impl SourceIndex {
-    pub(crate) fn build(rows: &[Row], user_count: usize, group_count: usize) -> Self {
-        let mut order: Vec<RowIx> = (0..u32::try_from(rows.len()).unwrap_or(u32::MAX)).collect();
-        let sort_key = |ix: &RowIx| {
-            let row = rows.get(*ix as usize);
-            row.map(|row| (owner_rank(row.owner), row.ty, row.resource, *ix))
-        };
-        order.sort_unstable_by_key(sort_key);
+    pub(crate) fn build(rows: &[Row], user_count: usize, group_count: usize, exact: bool) -> Self {
+        let order = sorted(rows.iter().map(|row| {
+            let (kind, id) = owner_rank(row.owner);
+            (u128::from(kind) << 112)
+                | (u128::from(id) << 80)
+                | (u128::from(row.ty) << 64)
+                | (u128::from(row.resource) << 32)
+        }));
 
         let mut index = Self {
             entries: Vec::with_capacity(rows.len()),
-            by_key: FxHashMap::with_capacity_and_hasher(rows.len(), Default::default()),
             by_owner_type: FxHashMap::default(),
+            by_key: exact
+                .then(|| FxHashMap::with_capacity_and_hasher(rows.len(), Default::default())),
             on_resource: Vec::new(),
             by_type_resource: FxHashMap::default(),
             user_wildcards: vec![0; user_count],
@@ -163,16 +175,14 @@ impl SourceIndex {
                 kind: row.kind,
             };
             index.entries.push(entry);
-            let key = Key {
-                owner: row.owner,
-                ty: row.ty,
-                resource: row.resource,
-            };
-            index
-                .by_key
-                .entry(key)
-                .or_insert(Span::empty(at))
-                .extend(&entry);
+            if let Some(by_key) = &mut index.by_key {
+                let key = Key {
+                    owner: row.owner,
+                    ty: row.ty,
+                    resource: row.resource,
+                };
+                by_key.entry(key).or_insert((at, at)).1 = at + 1;
+            }
             let owner_type = OwnerType {
                 owner: row.owner,
                 ty: row.ty,
@@ -213,18 +223,21 @@ impl SourceIndex {
     /// Builds [`Self::rows_on_resource`]: the rows a Camunda 7 check consults on
     /// a specific id (user, group and GLOBAL rows), grouped by (type, id).
     fn index_resources(&mut self, rows: &[Row]) {
-        let mut order: Vec<RowIx> = (0..u32::try_from(rows.len()).unwrap_or(u32::MAX))
-            .filter(|&ix| {
-                rows.get(ix as usize).is_some_and(|row| {
-                    row.resource != WILDCARD
-                        && matches!(row.owner, Owner::User(_) | Owner::Group(_) | Owner::Global)
-                })
-            })
-            .collect();
-        order.sort_unstable_by_key(|ix| {
-            rows.get(*ix as usize)
-                .map(|row| (row.ty, row.resource, owner_rank(row.owner), *ix))
-        });
+        let consulted = |row: &Row| {
+            row.resource != WILDCARD
+                && matches!(row.owner, Owner::User(_) | Owner::Group(_) | Owner::Global)
+        };
+        let order = sorted(rows.iter().map(|row| {
+            let (kind, id) = owner_rank(row.owner);
+            if consulted(row) {
+                (u128::from(row.ty) << 99)
+                    | (u128::from(row.resource) << 67)
+                    | (u128::from(kind) << 64)
+                    | (u128::from(id) << 32)
+            } else {
+                SKIP
+            }
+        }));
         self.on_resource.reserve_exact(order.len());
         for ix in order {
             let Some(row) = rows.get(ix as usize) else {
@@ -276,16 +289,17 @@ impl SourceIndex {
         if bits.is_some_and(|bits| bits & type_bit(ty) == 0) {
             return Rows::NONE;
         }
-        let key = Key {
-            owner,
-            ty,
-            resource: WILDCARD,
+        let Some(span) = self.by_owner_type.get(&OwnerType { owner, ty }) else {
+            return Rows::NONE;
         };
-        self.by_key.get(&key).map_or(Rows::NONE, |span| Rows {
-            entries: self.span(Some(span)),
+        Rows {
+            entries: self
+                .entries
+                .get(span.start as usize..span.wildcard_end as usize)
+                .unwrap_or(&[]),
             granted: span.granted,
             revoked: span.revoked,
-        })
+        }
     }
 
     fn span(&self, span: Option<&Span>) -> &[Entry] {
@@ -293,13 +307,21 @@ impl SourceIndex {
             .unwrap_or(&[])
     }
 
-    /// The rows of `owner` on exactly (`ty`, `resource`).
+    /// The rows of `owner` on exactly (`ty`, `resource`): one lookup when the
+    /// exact map was built, else a binary search inside the owner's rows of the type.
     pub(crate) fn rows_on(&self, owner: Owner, ty: TypeIx, resource: ResIx) -> &[Entry] {
-        self.span(self.by_key.get(&Key {
+        let Some(by_key) = &self.by_key else {
+            return on_resource(self.rows_of_type(owner, ty), resource);
+        };
+        let key = Key {
             owner,
             ty,
             resource,
-        }))
+        };
+        by_key
+            .get(&key)
+            .and_then(|&(start, end)| self.entries.get(start as usize..end as usize))
+            .unwrap_or(&[])
     }
 
     /// Every row of `owner` on resource type `ty`, grouped by resource id.
@@ -326,6 +348,14 @@ impl SourceIndex {
     }
 }
 
+/// The rows on one resource among rows sorted by resource.
+fn on_resource(entries: &[Entry], resource: ResIx) -> &[Entry] {
+    let start = entries.partition_point(|entry| entry.resource < resource);
+    let rest = entries.get(start..).unwrap_or(&[]);
+    let len = rest.partition_point(|entry| entry.resource == resource);
+    rest.get(..len).unwrap_or(&[])
+}
+
 fn type_bit(ty: TypeIx) -> u64 {
     1_u64.checked_shl(u32::from(ty)).unwrap_or(u64::MAX)
 }
@@ -340,6 +370,25 @@ fn set(flags: &mut [bool], ix: u32) {
     if let Some(flag) = flags.get_mut(ix as usize) {
         *flag = true;
     }
+}
+
+/// A sort key that [`sorted`] drops.
+const SKIP: u128 = u128::MAX;
+
+/// Row positions in the order of their keys (ties by position), without the rows
+/// keyed [`SKIP`]. Each key is the sort fields packed above the low 32 bits, where
+/// the position goes: sorting plain integers is several times faster than sorting
+/// positions by a key closure, which `opt-level = "z"` calls per comparison.
+fn sorted(keys: impl Iterator<Item = u128>) -> Vec<RowIx> {
+    let mut keys: Vec<u128> = keys
+        .zip(0..u32::MAX)
+        .filter(|&(key, _)| key != SKIP)
+        .map(|(key, ix)| key | u128::from(ix))
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter()
+        .map(|key| u32::try_from(key & u128::from(u32::MAX)).unwrap_or(u32::MAX))
+        .collect()
 }
 
 /// Sort rank of an owner, so that one owner's rows are contiguous.
@@ -380,19 +429,42 @@ mod tests {
             row(Owner::User(1), 6, 3, AuthorizationType::Revoke),
             row(Owner::User(0), 6, 3, AuthorizationType::Grant),
         ];
-        let index = SourceIndex::build(&rows, 2, 1);
         let ids = |entries: &[Entry]| entries.iter().map(|entry| entry.row).collect::<Vec<_>>();
-        assert_eq!(ids(index.rows_on(Owner::User(1), 6, 3)), [0, 5]);
-        assert_eq!(ids(index.rows_on(Owner::User(1), 6, WILDCARD)), [2]);
-        assert_eq!(ids(index.rows_on(Owner::User(1), 7, 3)), [3]);
+        for exact in [false, true] {
+            let index = SourceIndex::build(&rows, 2, 1, exact);
+            assert_eq!(ids(index.rows_on(Owner::User(1), 6, 3)), [0, 5]);
+            assert_eq!(ids(index.rows_on(Owner::User(1), 6, WILDCARD)), [2]);
+            assert_eq!(ids(index.rows_on(Owner::User(1), 7, 3)), [3]);
+            assert_eq!(
+                ids(index.rows_on(Owner::User(1), 7, WILDCARD)),
+                Vec::<u32>::new()
+            );
+            assert_eq!(ids(index.rows_on(Owner::User(0), 6, 3)), [6]);
+            assert_eq!(ids(index.rows_on(Owner::User(0), 6, 4)), Vec::<u32>::new());
+            assert_eq!(ids(index.rows_on(Owner::Group(0), 6, WILDCARD)), [1]);
+            assert_eq!(ids(index.rows_on(Owner::Global, 6, 3)), [4]);
+            assert_eq!(ids(index.rows_of_type(Owner::User(1), 6)), [2, 0, 5]);
+        }
+        let index = SourceIndex::build(&rows, 2, 1, false);
+        // Every user, group and GLOBAL row on (6, 3), users first.
+        let owned = |entries: &[OwnedEntry]| {
+            entries
+                .iter()
+                .map(|owned| owned.entry.row)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(owned(index.rows_on_resource(6, 3)), [6, 0, 5, 4]);
         assert_eq!(
-            ids(index.rows_on(Owner::User(1), 7, WILDCARD)),
+            owned(index.rows_on_resource(6, WILDCARD)),
             Vec::<u32>::new()
         );
-        assert_eq!(ids(index.rows_on(Owner::User(0), 6, 3)), [6]);
-        assert_eq!(ids(index.rows_on(Owner::Group(0), 6, WILDCARD)), [1]);
-        assert_eq!(ids(index.rows_on(Owner::Global, 6, 3)), [4]);
-        assert_eq!(ids(index.rows_of_type(Owner::User(1), 6)), [2, 0, 5]);
+        // Wildcard spans: skipped by the owner bit, unions of the rows' bits.
+        let wildcard = index.wildcard_rows(Owner::User(1), 6);
+        assert_eq!(ids(wildcard.entries), [2]);
+        assert_eq!((wildcard.granted, wildcard.revoked), (0, !2));
+        assert!(index.wildcard_rows(Owner::User(0), 6).entries.is_empty());
+        assert_eq!(ids(index.wildcard_rows(Owner::Group(0), 6).entries), [1]);
+        assert_eq!(index.wildcard_rows(Owner::Group(0), 6).granted, 2);
         assert!(index.revokes_concern(Some(1), &[]));
         assert!(!index.revokes_concern(Some(0), &[0]));
     }

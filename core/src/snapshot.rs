@@ -114,6 +114,7 @@ pub(crate) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
             users: &doc.users,
             groups: &doc.groups,
             authorizations: &doc.authorizations,
+            exact_index: doc.profile != ProfileName::Camunda7,
         };
         sources.push(source(
             DEFAULT_SOURCE,
@@ -143,6 +144,7 @@ pub(crate) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
                 users: &doc_source.users,
                 groups: &doc_source.groups,
                 authorizations: &doc_source.authorizations,
+                exact_index: doc.profile != ProfileName::Camunda7,
             };
             sources.push(source(
                 &doc_source.name,
@@ -340,6 +342,9 @@ struct SourceParts<'a> {
     users: &'a [UserDoc],
     groups: &'a [GroupDoc],
     authorizations: &'a [AuthorizationDoc],
+    /// Whether to build the (owner, type, id) map: Optimize's hot path reads
+    /// it; Camunda 7's does not (see `index`), and without it loading is faster.
+    exact_index: bool,
 }
 
 fn source(
@@ -466,7 +471,7 @@ fn source(
         });
     }
 
-    let index = SourceIndex::build(&rows, users.len(), groups.len());
+    let index = SourceIndex::build(&rows, users.len(), groups.len(), parts.exact_index);
     let admin_groups = parts
         .groups
         .iter()

@@ -19,7 +19,7 @@ mod types;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Error, JSON, Reflect};
+use js_sys::{Error, JSON, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use writ_core::wire::{
     AssignmentDoc, ErrorDoc, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc, RequestDoc,
@@ -106,20 +106,36 @@ impl Shared {
 
 #[wasm_bindgen]
 impl Authorizer {
-    /// Decodes, validates and indexes a snapshot (JSON text or the parsed object).
+    /// Decodes, validates and indexes a snapshot: JSON text, its UTF-8 bytes (as
+    /// `fetch(…).arrayBuffer()` gives them), or the parsed object.
     ///
     /// # Errors
     /// An `Error` with the `snapshot.*` code and `path` of the first problem.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(
-        #[wasm_bindgen(unchecked_param_type = "string | SnapshotDoc")] snapshot: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | SnapshotDoc")]
+        snapshot: &JsValue,
     ) -> Result<Authorizer, JsValue> {
-        let text = json_text(snapshot).ok_or_else(|| {
+        let malformed = |message: &str| {
             snapshot_error(&SnapshotError::Malformed {
                 path: ".".into(),
-                message: "a snapshot is JSON text or an object".into(),
+                message: message.into(),
             })
-        })?;
+        };
+        // Bytes cross as one copy; a string crosses through wasm-bindgen's
+        // per-character ASCII loop, which was a tenth of loading a large snapshot,
+        // so `js/fast.js` hands strings over as `TextEncoder` bytes.
+        let bytes = if let Some(buffer) = snapshot.dyn_ref::<js_sys::ArrayBuffer>() {
+            Some(Uint8Array::new(buffer).to_vec())
+        } else {
+            snapshot.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
+        };
+        let text = match bytes {
+            Some(bytes) => String::from_utf8(bytes)
+                .map_err(|_| malformed("a snapshot's bytes are UTF-8 JSON text"))?,
+            None => json_text(snapshot)
+                .ok_or_else(|| malformed("a snapshot is JSON text, its bytes, or an object"))?,
+        };
         writ_core::Authorizer::from_json(&text)
             .map(|authorizer| Self {
                 inner: Rc::new(Shared {

@@ -104,3 +104,19 @@ test("past the bound the tables are emptied and answers stay the same", () => {
   handle.free();
   authorizer.free();
 });
+
+test("fromJson takes text, its UTF-8 bytes or an ArrayBuffer, and refuses bytes that are not UTF-8", () => {
+  const bytes = new TextEncoder().encode(org);
+  for (const snapshot of [org, bytes, bytes.buffer, JSON.parse(org)]) {
+    const authorizer = Authorizer.fromJson(snapshot);
+    assert.equal(authorizer.revision, "edge-example-1");
+    assert.equal(authorizer.check({ user: "piggy", permission: "READ", resourceType: "TASK" }), true);
+    authorizer.free();
+  }
+  const broken = Uint8Array.from([...bytes.slice(0, 20), 0xff, ...bytes.slice(20)]);
+  assert.throws(() => Authorizer.fromJson(broken), (error) => error.code === "snapshot.malformed");
+  assert.throws(
+    () => Authorizer.fromJson(new TextEncoder().encode('{"format": 1, "users": 7}')),
+    (error) => error.code === "snapshot.malformed" && error.path === "users",
+  );
+});

@@ -269,7 +269,7 @@ pub(super) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
     }
 
     let (bundles, bundle_ids, implications) = bundles(doc, &catalogue, &catalogues)?;
-    let index = SourceIndex::build(&rows, users.len(), groups.len());
+    let index = SourceIndex::build(&rows, users.len(), groups.len(), true);
     let source = Source {
         name: super::DEFAULT_SOURCE.into(),
         users,
