@@ -29,21 +29,7 @@ pub const DEFAULT_SOURCE: &str = "default";
 /// `snapshot.malformed` for invalid JSON or a field of the wrong shape;
 /// `snapshot.unsupported_format` when `format` is not this build's.
 pub fn decode(text: &str) -> Result<SnapshotDoc, SnapshotError> {
-    // The fast path: no path tracking. Only a rejected document is decoded again
-    // with `serde_path_to_error`, to say where.
-    if let Ok(doc) = serde_json::from_str::<SnapshotDoc>(text) {
-        return Ok(doc);
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let parsed = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|error| (error.path().to_string(), error.into_inner()))
-        .and_then(|doc: SnapshotDoc| {
-            deserializer
-                .end()
-                .map(|()| doc)
-                .map_err(|error| (".".to_owned(), error))
-        });
-    parsed.map_err(|(path, error)| {
+    crate::json_path::decode::<SnapshotDoc>(text).map_err(|(path, error)| {
         // A newer format may well fail to parse as this one: say so, not "malformed".
         #[derive(Deserialize)]
         struct FormatOnly {

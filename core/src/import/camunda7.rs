@@ -97,10 +97,9 @@ pub struct Imported {
 /// # Errors
 /// `import.malformed` with the path inside the dump.
 pub fn parse_dump(text: &str) -> Result<Dump, ImportError> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| ImportError::Malformed {
-        path: error.path().to_string(),
-        message: error.into_inner().to_string(),
+    crate::json_path::decode(text).map_err(|(path, error)| ImportError::Malformed {
+        path,
+        message: error.to_string(),
     })
 }
 

@@ -280,18 +280,10 @@ pub struct Imported {
 /// # Errors
 /// `import.malformed` with the path inside the dump (`authorizations.items[2].ownerId`).
 pub fn parse_dump(text: &str) -> Result<Dump, ImportError> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let dump: Dump = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        ImportError::Malformed {
-            path: error.path().to_string(),
-            message: error.into_inner().to_string(),
-        }
-    })?;
-    deserializer.end().map_err(|error| ImportError::Malformed {
-        path: ".".into(),
+    crate::json_path::decode(text).map_err(|(path, error)| ImportError::Malformed {
+        path,
         message: error.to_string(),
-    })?;
-    Ok(dump)
+    })
 }
 
 /// Builds one `grants` snapshot (catalogue `camunda8`) from one dump.

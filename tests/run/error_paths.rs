@@ -1,0 +1,127 @@
+//! Snapshot shape errors name the path `serde_path_to_error` would name, though
+//! writ recovers it from serde_json's error position instead of tracking it while
+//! decoding (`core/src/json_path.rs`): every vector snapshot, mutated at every
+//! value (a value of the wrong type, an unknown key, a missing key), compact and
+//! pretty-printed, must give the same path both ways.
+
+use serde_json::{Map, Value};
+use writ_conformance::vector::{load, vector_files};
+use writ_core::SnapshotError;
+use writ_core::snapshot::decode;
+use writ_core::wire::SnapshotDoc;
+
+/// Every document one mutation away from `value`.
+fn mutations(value: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    let wrong = |value: &Value| match value {
+        Value::String(_) => Value::from(5),
+        Value::Number(_) => Value::from("five"),
+        Value::Bool(_) => Value::from(1),
+        Value::Array(_) => Value::Object(Map::new()),
+        Value::Object(_) => Value::Array(Vec::new()),
+        Value::Null => Value::from(true),
+    };
+    out.push(wrong(value));
+    match value {
+        Value::Object(map) => {
+            let mut unknown = map.clone();
+            unknown.insert("zzUnknown".into(), Value::Null);
+            out.push(Value::Object(unknown));
+            for (key, child) in map {
+                let mut without = map.clone();
+                without.remove(key);
+                out.push(Value::Object(without));
+                for mutated in mutations(child) {
+                    let mut changed = map.clone();
+                    changed.insert(key.clone(), mutated);
+                    out.push(Value::Object(changed));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                for mutated in mutations(child) {
+                    let mut changed = items.clone();
+                    if let Some(slot) = changed.get_mut(i) {
+                        *slot = mutated;
+                    }
+                    out.push(Value::Array(changed));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn tracked_path(text: &str) -> Option<String> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let result: Result<SnapshotDoc, _> = serde_path_to_error::deserialize(&mut deserializer);
+    result.err().map(|error| error.path().to_string())
+}
+
+/// Equal, except that where `serde_path_to_error` prints `?` for a map key that
+/// is not a string (an enum, like a domain level), writ names the key.
+fn same_path(got: &str, tracked: &str) -> bool {
+    let got: Vec<&str> = got.split('.').collect();
+    let tracked: Vec<&str> = tracked.split('.').collect();
+    got.len() == tracked.len()
+        && got.iter().zip(&tracked).all(|(got, tracked)| {
+            got == tracked
+                || tracked.strip_prefix('?').is_some_and(|rest| {
+                    got.ends_with(rest)
+                        && !got.get(..got.len() - rest.len()).unwrap_or("").is_empty()
+                })
+        })
+}
+
+#[test]
+fn recovered_paths_are_the_tracked_paths() {
+    let mut compared = 0;
+    let mut differences = Vec::new();
+    for path in vector_files() {
+        let Ok((_, snapshot)) = load(&path) else {
+            continue;
+        };
+        let Ok(value) = serde_json::from_str::<Value>(&snapshot) else {
+            continue;
+        };
+        for mutated in mutations(&value) {
+            let texts = [
+                serde_json::to_string(&mutated).unwrap(),
+                serde_json::to_string_pretty(&mutated).unwrap(),
+            ];
+            for text in texts {
+                let Some(want) = tracked_path(&text) else {
+                    continue;
+                };
+                match decode(&text) {
+                    Err(SnapshotError::Malformed { path: got, .. }) => {
+                        compared += 1;
+                        if !same_path(&got, &want) {
+                            differences.push(format!(
+                                "{}: {got} (tracked: {want})\n{text}",
+                                path.display()
+                            ));
+                        }
+                    }
+                    // A newer `format` is reported as such, without a path.
+                    Err(SnapshotError::UnsupportedFormat { .. }) => {}
+                    other => {
+                        differences.push(format!("{}: {other:?}, tracked {want}", path.display()))
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        compared > 1000,
+        "only {compared} malformed documents compared"
+    );
+    assert!(
+        differences.is_empty(),
+        "{} of {compared} differ; first: {}",
+        differences.len(),
+        differences.first().map_or("", String::as_str)
+    );
+}
