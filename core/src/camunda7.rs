@@ -164,6 +164,56 @@ pub(crate) fn decide(source: &Source, principal: &SourcePrincipal, query: Query)
     Outcome::NoMatch
 }
 
+/// Every permission bit the engine would allow on this resource, in one pass:
+/// for a single-bit permission the union of a step's rows' granted (revoked)
+/// bits says exactly whether the step matches, so [`decide`]'s walk runs over all
+/// 32 bits at once. Multi-bit permissions (`ALL`, composites) still need
+/// [`decide`]: one row must hold every bit.
+pub(crate) fn allowed_bits(
+    source: &Source,
+    principal: &SourcePrincipal,
+    ty: TypeIx,
+    target: Target,
+) -> u32 {
+    // Per level (user, group, GLOBAL): granted and revoked unions, specific and wildcard.
+    let mut specific = [(0_u32, 0_u32); 3];
+    if let Target::Id(Some(id)) = target {
+        for owned in source.index.rows_on_resource(ty, id) {
+            let level = match owned.owner {
+                Owner::User(user) if principal.user == Some(user) => &mut specific[0],
+                Owner::Group(group) if principal.groups.contains(&group) => &mut specific[1],
+                Owner::Global => &mut specific[2],
+                _ => continue,
+            };
+            level.0 |= owned.entry.granted();
+            level.1 |= owned.entry.revoked();
+        }
+    }
+    let wildcard = |owners: &mut dyn Iterator<Item = Owner>| {
+        owners.fold((0, 0), |(granted, revoked), owner| {
+            let rows = source.index.wildcard_rows(owner, ty);
+            (granted | rows.granted, revoked | rows.revoked)
+        })
+    };
+    let wildcards = [
+        wildcard(&mut principal.user.map(Owner::User).into_iter()),
+        wildcard(&mut principal.groups.iter().map(|&group| Owner::Group(group))),
+        wildcard(&mut std::iter::once(Owner::Global)),
+    ];
+    let revokes = if principal.revokes { u32::MAX } else { 0 };
+    // Steps in order: a grant allows the bits no earlier step revoked; a revoke
+    // closes its bits to later grants (an allowed bit stays allowed).
+    let mut allowed = 0;
+    let mut open = u32::MAX;
+    for (specific, wildcard) in specific.into_iter().zip(wildcards) {
+        for (granted, revoked) in [specific, wildcard] {
+            allowed |= granted & open;
+            open &= !(revoked & revokes);
+        }
+    }
+    allowed
+}
+
 // The steps of one level, as bits in step order.
 const SPECIFIC_GRANT: u8 = 1;
 const WILDCARD_GRANT: u8 = 4;
