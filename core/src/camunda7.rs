@@ -131,11 +131,11 @@ pub(crate) fn decide(source: &Source, principal: &SourcePrincipal, query: Query)
         for owned in source.index.rows_on_resource(query.ty, id) {
             let level = match owned.owner {
                 Owner::User(user) if principal.user == Some(user) => &mut levels[0],
-                Owner::Group(group) if principal.groups.contains(&group) => &mut levels[1],
+                Owner::Group(group) if member(&principal.groups, group) => &mut levels[1],
                 Owner::Global => &mut levels[2],
                 _ => continue,
             };
-            *level |= steps(&owned.entry, query.bits, SPECIFIC_GRANT);
+            *level |= steps(&owned.entry(), query.bits, SPECIFIC_GRANT);
         }
     }
     if let Some(user) = principal.user {
@@ -181,12 +181,13 @@ pub(crate) fn allowed_bits(
         for owned in source.index.rows_on_resource(ty, id) {
             let level = match owned.owner {
                 Owner::User(user) if principal.user == Some(user) => &mut specific[0],
-                Owner::Group(group) if principal.groups.contains(&group) => &mut specific[1],
+                Owner::Group(group) if member(&principal.groups, group) => &mut specific[1],
                 Owner::Global => &mut specific[2],
                 _ => continue,
             };
-            level.0 |= owned.entry.granted();
-            level.1 |= owned.entry.revoked();
+            let entry = owned.entry();
+            level.0 |= entry.granted();
+            level.1 |= entry.revoked();
         }
     }
     let wildcard = |owners: &mut dyn Iterator<Item = Owner>| {
@@ -212,6 +213,17 @@ pub(crate) fn allowed_bits(
         }
     }
     allowed
+}
+
+/// `groups.contains(&group)`, as a loop the compiler inlines at `opt-level = "z"`.
+#[inline(always)]
+fn member(groups: &[u32], group: u32) -> bool {
+    for &held in groups {
+        if held == group {
+            return true;
+        }
+    }
+    false
 }
 
 // The steps of one level, as bits in step order.

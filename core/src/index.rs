@@ -22,11 +22,26 @@ pub(crate) struct Entry {
     pub kind: AuthorizationType,
 }
 
-/// A row of [`SourceIndex::rows_on_resource`], with its owner.
+/// A row of [`SourceIndex::rows_on_resource`]: its owner and what a check reads
+/// (16 bytes, so that the rows on one resource take few cache lines).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct OwnedEntry {
     pub owner: Owner,
-    pub entry: Entry,
+    mask: u32,
+    kind: AuthorizationType,
+}
+
+impl OwnedEntry {
+    /// The row as an [`Entry`] (without its position, which checks never read).
+    #[inline(always)]
+    pub(crate) fn entry(&self) -> Entry {
+        Entry {
+            mask: self.mask,
+            row: 0,
+            resource: 0,
+            kind: self.kind,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,16 +51,35 @@ struct Key {
     resource: ResIx,
 }
 
+/// (type, resource) packed into one integer, as [`OwnerType`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct TypeResource {
-    ty: TypeIx,
-    resource: ResIx,
+struct TypeResource(u64);
+
+impl TypeResource {
+    fn new(ty: TypeIx, resource: ResIx) -> Self {
+        Self((u64::from(ty) << 32) | u64::from(resource))
+    }
 }
 
+/// (owner, type) packed into one integer: hashing and comparing it is one
+/// operation each, where the derived impls over the `Owner` enum were a call per
+/// probe at the package's `opt-level = "z"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct OwnerType {
-    owner: Owner,
-    ty: TypeIx,
+struct OwnerType(u64);
+
+impl OwnerType {
+    fn new(owner: Owner, ty: TypeIx) -> Self {
+        let (kind, id) = owner_rank(owner);
+        Self((u64::from(kind) << 48) | (u64::from(id) << 16) | u64::from(ty))
+    }
+
+    fn ty(self) -> TypeIx {
+        TypeIx::try_from(self.0 & 0xffff).unwrap_or(TypeIx::MAX)
+    }
+
+    fn owner_kind(self) -> u8 {
+        u8::try_from(self.0 >> 48).unwrap_or(u8::MAX)
+    }
 }
 
 impl Entry {
@@ -135,6 +169,8 @@ pub(crate) struct SourceIndex {
     /// past 63 always set.
     user_wildcards: Vec<u64>,
     group_wildcards: Vec<u64>,
+    /// GLOBAL rows' wildcard span per type (every check reads it): by index, not hash.
+    global_wildcards: Vec<Option<Span>>,
     user_revokes: Vec<bool>,
     group_revokes: Vec<bool>,
     any_user_revoke: bool,
@@ -159,6 +195,7 @@ impl SourceIndex {
             by_type_resource: FxHashMap::default(),
             user_wildcards: vec![0; user_count],
             group_wildcards: vec![0; group_count],
+            global_wildcards: Vec::new(),
             user_revokes: vec![false; user_count],
             group_revokes: vec![false; group_count],
             any_user_revoke: false,
@@ -183,10 +220,7 @@ impl SourceIndex {
                 };
                 by_key.entry(key).or_insert((at, at)).1 = at + 1;
             }
-            let owner_type = OwnerType {
-                owner: row.owner,
-                ty: row.ty,
-            };
+            let owner_type = OwnerType::new(row.owner, row.ty);
             index
                 .by_owner_type
                 .entry(owner_type)
@@ -217,6 +251,17 @@ impl SourceIndex {
             }
         }
         index.index_resources(rows);
+        for (key, span) in &index.by_owner_type {
+            if key.owner_kind() == owner_rank(Owner::Global).0 {
+                let ty = usize::from(key.ty());
+                if index.global_wildcards.len() <= ty {
+                    index.global_wildcards.resize(ty + 1, None);
+                }
+                if let Some(slot) = index.global_wildcards.get_mut(ty) {
+                    *slot = Some(*span);
+                }
+            }
+        }
         index
     }
 
@@ -252,12 +297,10 @@ impl SourceIndex {
             };
             self.on_resource.push(OwnedEntry {
                 owner: row.owner,
-                entry,
+                mask: row.mask,
+                kind: row.kind,
             });
-            let key = TypeResource {
-                ty: row.ty,
-                resource: row.resource,
-            };
+            let key = TypeResource::new(row.ty, row.resource);
             self.by_type_resource
                 .entry(key)
                 .or_insert(Span::empty(at))
@@ -268,7 +311,7 @@ impl SourceIndex {
     /// Every user, group and GLOBAL row on the specific id `resource` of type `ty`.
     pub(crate) fn rows_on_resource(&self, ty: TypeIx, resource: ResIx) -> &[OwnedEntry] {
         self.by_type_resource
-            .get(&TypeResource { ty, resource })
+            .get(&TypeResource::new(ty, resource))
             .and_then(|span| self.on_resource.get(span.start as usize..span.end as usize))
             .unwrap_or(&[])
     }
@@ -289,7 +332,15 @@ impl SourceIndex {
         if bits.is_some_and(|bits| bits & type_bit(ty) == 0) {
             return Rows::NONE;
         }
-        let Some(span) = self.by_owner_type.get(&OwnerType { owner, ty }) else {
+        let span = if owner == Owner::Global {
+            self.global_wildcards
+                .get(usize::from(ty))
+                .copied()
+                .flatten()
+        } else {
+            self.by_owner_type.get(&OwnerType::new(owner, ty)).copied()
+        };
+        let Some(span) = span else {
             return Rows::NONE;
         };
         Rows {
@@ -326,7 +377,7 @@ impl SourceIndex {
 
     /// Every row of `owner` on resource type `ty`, grouped by resource id.
     pub(crate) fn rows_of_type(&self, owner: Owner, ty: TypeIx) -> &[Entry] {
-        self.span(self.by_owner_type.get(&OwnerType { owner, ty }))
+        self.span(self.by_owner_type.get(&OwnerType::new(owner, ty)))
     }
 
     /// Whether any REVOKE row names this user, any of these groups, or user `*`
@@ -450,14 +501,21 @@ mod tests {
         let owned = |entries: &[OwnedEntry]| {
             entries
                 .iter()
-                .map(|owned| owned.entry.row)
+                .map(|owned| (owned.owner, owned.entry().kind))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(owned(index.rows_on_resource(6, 3)), [6, 0, 5, 4]);
         assert_eq!(
-            owned(index.rows_on_resource(6, WILDCARD)),
-            Vec::<u32>::new()
+            owned(index.rows_on_resource(6, 3)),
+            [
+                (Owner::User(0), AuthorizationType::Grant),
+                (Owner::User(1), AuthorizationType::Grant),
+                (Owner::User(1), AuthorizationType::Revoke),
+                (Owner::Global, AuthorizationType::Global),
+            ]
         );
+        assert!(index.rows_on_resource(6, WILDCARD).is_empty());
+        assert_eq!(index.wildcard_rows(Owner::Global, 6).entries.len(), 0);
+        assert_eq!(index.wildcard_rows(Owner::Global, 60).entries.len(), 0);
         // Wildcard spans: skipped by the owner bit, unions of the rows' bits.
         let wildcard = index.wildcard_rows(Owner::User(1), 6);
         assert_eq!(ids(wildcard.entries), [2]);

@@ -157,13 +157,21 @@ impl Authorizer {
     ) -> Result<Question, RequestError> {
         let ty = self.snapshot.resolve_type_name(resource_type)?;
         let bits = self.snapshot.resolve_check(ty, permission, None)?.bits;
-        let interned = resource_id.map_or_else(Box::default, |id| {
-            self.snapshot
-                .sources
-                .iter()
-                .map(|source| source.resources.get(id))
-                .collect()
-        });
+        let interned = match resource_id {
+            None => Interned::One(None),
+            Some(id) => {
+                let mut each = self
+                    .snapshot
+                    .sources
+                    .iter()
+                    .map(|source| source.resources.get(id));
+                if self.snapshot.sources.len() == 1 {
+                    Interned::One(each.next().flatten())
+                } else {
+                    Interned::Many(each.collect())
+                }
+            }
+        };
         Ok(Question {
             ty,
             bits,
@@ -184,7 +192,7 @@ impl Authorizer {
             permission: &question.permission,
             resource_id: question.resource_id.as_deref(),
             properties: None,
-            interned: Some(&question.interned),
+            interned: Some(question.interned.as_slice()),
         };
         self.decide(principal, check)
     }
@@ -289,7 +297,24 @@ pub struct Question {
     permission: Box<str>,
     resource_id: Option<Box<str>>,
     /// The resource id's index in each source (`None`: no row names it there).
-    interned: Box<[Option<model::ResIx>]>,
+    interned: Interned,
+}
+
+/// A question's resource id per source, inline for the usual single source (the
+/// hot path then reads no second allocation).
+#[derive(Debug, Clone)]
+enum Interned {
+    One(Option<model::ResIx>),
+    Many(Box<[Option<model::ResIx>]>),
+}
+
+impl Interned {
+    fn as_slice(&self) -> &[Option<model::ResIx>] {
+        match self {
+            Self::One(only) => std::slice::from_ref(only),
+            Self::Many(all) => all,
+        }
+    }
 }
 
 /// How much a snapshot holds.
