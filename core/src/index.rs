@@ -83,6 +83,15 @@ impl OwnerType {
 }
 
 impl Entry {
+    fn of(row: &Row, ix: RowIx) -> Self {
+        Self {
+            mask: row.mask,
+            row: ix,
+            resource: row.resource,
+            kind: row.kind,
+        }
+    }
+
     /// The bits this row grants: a GRANT or GLOBAL row's mask.
     #[inline(always)]
     pub(crate) fn granted(&self) -> u32 {
@@ -205,12 +214,7 @@ impl SourceIndex {
                 continue;
             };
             let at = u32::try_from(index.entries.len()).unwrap_or(u32::MAX);
-            let entry = Entry {
-                mask: row.mask,
-                row: ix,
-                resource: row.resource,
-                kind: row.kind,
-            };
+            let entry = Entry::of(row, ix);
             index.entries.push(entry);
             if let Some(by_key) = &mut index.by_key {
                 let key = Key {
@@ -289,12 +293,7 @@ impl SourceIndex {
                 continue;
             };
             let at = u32::try_from(self.on_resource.len()).unwrap_or(u32::MAX);
-            let entry = Entry {
-                mask: row.mask,
-                row: ix,
-                resource: row.resource,
-                kind: row.kind,
-            };
+            let entry = Entry::of(row, ix);
             self.on_resource.push(OwnedEntry {
                 owner: row.owner,
                 mask: row.mask,
