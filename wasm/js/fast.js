@@ -18,7 +18,7 @@ const ERROR = 2;
 const NONE = 0xffffffff; // an index no table holds: answered ERROR by the core
 
 function tables(owner) {
-  return (owner._writ ??= { questions: new Map(), users: new Map(), entries: 0 });
+  return (owner._writ ??= { questions: new Map(), users: new Map(), entries: 0, resets: 0 });
 }
 
 /** Empties both tables (JS and wasm) once they hold LIMIT entries. */
@@ -27,6 +27,7 @@ function bound(owner, t) {
   t.questions.clear();
   t.users.clear();
   t.entries = 0;
+  t.resets++;
   owner._forget();
 }
 
@@ -60,28 +61,44 @@ function principalOf(authorizer, t, user) {
 let principalIx = NONE;
 let questionIx = NONE;
 
+// JSON.stringify writes a lone surrogate as an escape the core's decoder refuses,
+// while a string passed directly arrives with U+FFFD in its place: such strings
+// take the full path, which answers with its error.
+const wellFormed = String.prototype.isWellFormed
+  ? (text) => text.isWellFormed()
+  : (text) => !/[\uD800-\uDFFF]/.test(text);
+
 /**
- * Whether the fast path answers a request: a plain object with a string `user`,
- * `permission` and `resourceType`, an optional string `resourceId`, nothing else.
- * When it does, principalIx and questionIx hold the pair (NONE: the core refused).
+ * Whether the fast path answers a request: a plain object whose own enumerable
+ * properties are a string `user`, `permission` and `resourceType` and an optional
+ * string `resourceId`, nothing else, and that `JSON.stringify` would write as it
+ * is (no `toJSON`). When it does, principalIx and questionIx hold the pair (NONE:
+ * the core refused). A getter that throws sends the request to the full path,
+ * which reports `request.malformed` as it always has.
  */
 function plain(authorizer, t, request) {
   if (typeof request !== "object" || request === null) return false;
   const proto = Object.getPrototypeOf(request);
-  if (proto !== Object.prototype && proto !== null) return false;
+  if ((proto !== Object.prototype && proto !== null) || "toJSON" in request) return false;
   let user, permission, resourceType, resourceId;
-  for (const key in request) {
-    const value = request[key];
-    switch (key) {
-      case "user": user = value; break;
-      case "permission": permission = value; break;
-      case "resourceType": resourceType = value; break;
-      case "resourceId": resourceId = value; break;
-      default: return false;
+  try {
+    for (const key in request) {
+      if (!Object.hasOwn(request, key)) return false; // JSON.stringify skips inherited keys
+      const value = request[key];
+      switch (key) {
+        case "user": user = value; break;
+        case "permission": permission = value; break;
+        case "resourceType": resourceType = value; break;
+        case "resourceId": resourceId = value; break;
+        default: return false;
+      }
     }
+  } catch {
+    return false;
   }
   if (typeof user !== "string" || typeof permission !== "string" || typeof resourceType !== "string") return false;
-  if (resourceId !== undefined && typeof resourceId !== "string") return false;
+  if (resourceId !== undefined && (typeof resourceId !== "string" || !wellFormed(resourceId))) return false;
+  if (!wellFormed(user) || !wellFormed(permission) || !wellFormed(resourceType)) return false;
   const p = principalOf(authorizer, t, user);
   const q = question(authorizer, t, permission, resourceType, resourceId);
   principalIx = p < 0 || q < 0 ? NONE : p;
@@ -110,10 +127,11 @@ Authorizer.prototype.check = function check(request) {
 
 const fullCheckMany = Authorizer.prototype.checkMany;
 Authorizer.prototype.checkMany = function checkMany(requests) {
-  if (!Array.isArray(requests)) return fullCheckMany.call(this, requests);
+  const n = Array.isArray(requests) ? requests.length : 0;
+  if (n === 0 || n > 1 << 24 || "toJSON" in requests) return fullCheckMany.call(this, requests);
   const t = tables(this);
   bound(this, t);
-  const n = requests.length;
+  const resets = t.resets;
   const pairs = new Uint32Array(2 * n);
   let others;
   for (let i = 0; i < n; i++) {
@@ -125,6 +143,9 @@ Authorizer.prototype.checkMany = function checkMany(requests) {
       pairs[2 * i] = NONE;
     }
   }
+  // A getter that asked this authorizer meanwhile may have emptied the tables,
+  // leaving earlier pairs pointing at other entries: answer by the full path.
+  if (t.resets !== resets) return fullCheckMany.call(this, requests);
   const answers = this._askMany(pairs);
   if (others !== undefined) {
     const full = fullCheckMany.call(this, others.map((i) => requests[i]));

@@ -120,3 +120,57 @@ test("fromJson takes text, its UTF-8 bytes or an ArrayBuffer, and refuses bytes 
     (error) => error.code === "snapshot.malformed" && error.path === "users",
   );
 });
+
+test("inputs JSON.stringify would write differently take the full path", () => {
+  const authorizer = Authorizer.fromJson(org);
+  const both = (request) => [fast(authorizer, request), full(authorizer, request)];
+  // A lone surrogate: JSON.stringify escapes it, and the core refuses the escape;
+  // passed as a string it would arrive as U+FFFD and be answered.
+  const lone = { user: "piggy\uD800", permission: "READ", resourceType: "TASK" };
+  assert.deepEqual(both(lone), ["error request.malformed", "error request.malformed"]);
+  assert.deepEqual([...authorizer.checkMany([lone])], [2]);
+  // A polluted prototype: JSON.stringify writes own properties only.
+  Object.prototype.resourceId = "invoice";
+  try {
+    const request = { user: "kermit", permission: "CREATE_INSTANCE", resourceType: "PROCESS_DEFINITION" };
+    const [answer, expected] = both(request);
+    assert.equal(answer, expected);
+    assert.equal(answer, false, "kermit may start invoice, not every definition");
+  } finally {
+    delete Object.prototype.resourceId;
+  }
+  // toJSON decides what is sent.
+  const disguised = { user: "gonzo", permission: "READ", resourceType: "TASK" };
+  Object.defineProperty(disguised, "toJSON", { value: () => ({ user: "piggy", permission: "READ", resourceType: "TASK" }) });
+  assert.deepEqual(both(disguised), [true, true]);
+  // A getter that throws is the full path's `request.malformed`, not the getter's error.
+  const throwing = { user: "piggy", permission: "READ", get resourceType() { throw new Error("boom"); } };
+  assert.equal(fast(authorizer, throwing), "error request.malformed");
+  authorizer.free();
+});
+
+test("checkMany stays right when a getter empties the tables in the middle of a batch", () => {
+  const authorizer = Authorizer.fromJson(org);
+  const handle = authorizer.principal({ user: "gonzo" });
+  let i = 0;
+  while (handle._writ.entries < 65_536 - 10) handle.can("READ", "TASK", `task-${i++}`);
+  const requests = [
+    { user: "piggy", permission: "READ", resourceType: "TASK", resourceId: "t-1" },
+    { user: "gonzo", permission: "CREATE_INSTANCE", resourceType: "PROCESS_DEFINITION", resourceId: "invoice" },
+    {
+      user: "kermit",
+      permission: "CREATE_INSTANCE",
+      resourceType: "PROCESS_DEFINITION",
+      get resourceId() {
+        // Asks enough new questions to cross the bound while the batch is being read.
+        for (let k = 0; k < 20; k++) authorizer.check({ user: "piggy", permission: "READ", resourceType: "TASK", resourceId: `x-${k}` });
+        return "invoice";
+      },
+    },
+  ];
+  const resets = handle._writ.resets;
+  assert.deepEqual([...authorizer.checkMany(requests)], [1, 0, 1]);
+  assert.ok(handle._writ.resets > resets, "the tables were emptied during the batch");
+  handle.free();
+  authorizer.free();
+});
