@@ -520,6 +520,18 @@ impl Snapshot {
         }
     }
 
+    /// Optimize's login permission: ACCESS on APPLICATION `optimize`.
+    fn optimize_login(&self) -> Result<Check<'static>, RequestError> {
+        let ty = self.resolve_type_name("APPLICATION")?;
+        self.resolve_check(ty, "ACCESS", Some("optimize"))
+    }
+
+    /// Whether the principal may log in to Optimize on this source.
+    fn logs_in(login: Check<'_>, sp: &SourcePrincipal, source: &Source) -> bool {
+        let named = source.resources.get("optimize");
+        optimize::resolve_id(source, sp, login.ty, login.bits, named).allowed()
+    }
+
     fn optimize(
         &self,
         principal: &Principal,
@@ -585,18 +597,9 @@ impl Snapshot {
             // Definitions and the rest: decided on the owning source(s), each of
             // which must also let the user log in.
             _ => {
-                let login_ty = self.resolve_type_name("APPLICATION")?;
-                let login = self.resolve_check(login_ty, "ACCESS", Some("optimize"))?;
-                let may_log_in = |sp: &SourcePrincipal, source: &Source| {
-                    optimize::resolve_id(
-                        source,
-                        sp,
-                        login.ty,
-                        login.bits,
-                        source.resources.get("optimize"),
-                    )
-                    .allowed()
-                };
+                let login = self.optimize_login()?;
+                let may_log_in =
+                    |sp: &SourcePrincipal, source: &Source| Self::logs_in(login, sp, source);
                 let mut states = Vec::new();
                 let mut locked_out = None;
                 for (sp, source) in sources() {
@@ -843,18 +846,9 @@ impl Snapshot {
                     }
                     return Ok(ListView { all, ids }.into());
                 }
-                let login_ty = self.resolve_type_name("APPLICATION")?;
-                let login = self.resolve_check(login_ty, "ACCESS", Some("optimize"))?;
+                let login = self.optimize_login()?;
                 let views = states.iter().filter(|(sp, source, _)| {
-                    type_name == "APPLICATION"
-                        || optimize::resolve_id(
-                            source,
-                            sp,
-                            login.ty,
-                            login.bits,
-                            source.resources.get("optimize"),
-                        )
-                        .allowed()
+                    type_name == "APPLICATION" || Self::logs_in(login, sp, source)
                 });
                 let views = views.map(|(_, source, state)| {
                     let set = if state.can_see_all {

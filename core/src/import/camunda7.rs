@@ -97,10 +97,7 @@ pub struct Imported {
 /// # Errors
 /// `import.malformed` with the path inside the dump.
 pub fn parse_dump(text: &str) -> Result<Dump, ImportError> {
-    crate::json_path::decode(text).map_err(|(path, error)| ImportError::Malformed {
-        path,
-        message: error.to_string(),
-    })
+    super::parse_dump(text)
 }
 
 /// Builds one snapshot from one or more dumps; several dumps become several sources.

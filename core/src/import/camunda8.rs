@@ -280,10 +280,7 @@ pub struct Imported {
 /// # Errors
 /// `import.malformed` with the path inside the dump (`authorizations.items[2].ownerId`).
 pub fn parse_dump(text: &str) -> Result<Dump, ImportError> {
-    crate::json_path::decode(text).map_err(|(path, error)| ImportError::Malformed {
-        path,
-        message: error.to_string(),
-    })
+    super::parse_dump(text)
 }
 
 /// Builds one `grants` snapshot (catalogue `camunda8`) from one dump.
