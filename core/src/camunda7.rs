@@ -129,13 +129,9 @@ pub(crate) fn decide(source: &Source, principal: &SourcePrincipal, query: Query)
     let mut levels = [0_u8; 3];
     if let Target::Id(Some(id)) = query.target {
         for owned in source.index.rows_on_resource(query.ty, id) {
-            let level = match owned.owner {
-                Owner::User(user) if principal.user == Some(user) => &mut levels[0],
-                Owner::Group(group) if member(&principal.groups, group) => &mut levels[1],
-                Owner::Global => &mut levels[2],
-                _ => continue,
-            };
-            *level |= steps(&owned.entry(), query.bits, SPECIFIC_GRANT);
+            if let Some(level) = level_of(owned.owner, principal).and_then(|l| levels.get_mut(l)) {
+                *level |= steps(&owned.entry(), query.bits, SPECIFIC_GRANT);
+            }
         }
     }
     if let Some(user) = principal.user {
@@ -179,15 +175,12 @@ pub(crate) fn allowed_bits(
     let mut specific = [(0_u32, 0_u32); 3];
     if let Target::Id(Some(id)) = target {
         for owned in source.index.rows_on_resource(ty, id) {
-            let level = match owned.owner {
-                Owner::User(user) if principal.user == Some(user) => &mut specific[0],
-                Owner::Group(group) if member(&principal.groups, group) => &mut specific[1],
-                Owner::Global => &mut specific[2],
-                _ => continue,
-            };
-            let entry = owned.entry();
-            level.0 |= entry.granted();
-            level.1 |= entry.revoked();
+            if let Some(level) = level_of(owned.owner, principal).and_then(|l| specific.get_mut(l))
+            {
+                let entry = owned.entry();
+                level.0 |= entry.granted();
+                level.1 |= entry.revoked();
+            }
         }
     }
     let wildcard = |owners: &mut dyn Iterator<Item = Owner>| {
@@ -213,6 +206,18 @@ pub(crate) fn allowed_bits(
         }
     }
     allowed
+}
+
+/// The level (0 user, 1 group, 2 GLOBAL) at which a row's owner concerns the
+/// principal, if it does.
+#[inline(always)]
+fn level_of(owner: Owner, principal: &SourcePrincipal) -> Option<usize> {
+    match owner {
+        Owner::User(user) if principal.user == Some(user) => Some(0),
+        Owner::Group(group) if member(&principal.groups, group) => Some(1),
+        Owner::Global => Some(2),
+        _ => None,
+    }
 }
 
 /// `groups.contains(&group)`, as a loop the compiler inlines at `opt-level = "z"`.

@@ -173,7 +173,7 @@ pub(crate) struct SourceIndex {
     by_key: Option<FxHashMap<Key, (u32, u32)>>,
     /// User, group and GLOBAL rows on a specific id, by (type, id).
     on_resource: Vec<OwnedEntry>,
-    by_type_resource: FxHashMap<TypeResource, Span>,
+    by_type_resource: FxHashMap<TypeResource, (u32, u32)>,
     /// Bit `ty` set when the user (group) has wildcard rows of type `ty`; types
     /// past 63 always set.
     user_wildcards: Vec<u64>,
@@ -293,17 +293,13 @@ impl SourceIndex {
                 continue;
             };
             let at = u32::try_from(self.on_resource.len()).unwrap_or(u32::MAX);
-            let entry = Entry::of(row, ix);
             self.on_resource.push(OwnedEntry {
                 owner: row.owner,
                 mask: row.mask,
                 kind: row.kind,
             });
             let key = TypeResource::new(row.ty, row.resource);
-            self.by_type_resource
-                .entry(key)
-                .or_insert(Span::empty(at))
-                .extend(&entry);
+            self.by_type_resource.entry(key).or_insert((at, at)).1 = at + 1;
         }
     }
 
@@ -311,7 +307,7 @@ impl SourceIndex {
     pub(crate) fn rows_on_resource(&self, ty: TypeIx, resource: ResIx) -> &[OwnedEntry] {
         self.by_type_resource
             .get(&TypeResource::new(ty, resource))
-            .and_then(|span| self.on_resource.get(span.start as usize..span.end as usize))
+            .and_then(|&(start, end)| self.on_resource.get(start as usize..end as usize))
             .unwrap_or(&[])
     }
 

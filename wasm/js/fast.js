@@ -101,8 +101,9 @@ function plain(authorizer, t, request) {
   if (!wellFormed(user) || !wellFormed(permission) || !wellFormed(resourceType)) return false;
   const p = principalOf(authorizer, t, user);
   const q = question(authorizer, t, permission, resourceType, resourceId);
-  principalIx = p < 0 || q < 0 ? NONE : p;
-  questionIx = p < 0 || q < 0 ? NONE : q;
+  const refused = p < 0 || q < 0;
+  principalIx = refused ? NONE : p;
+  questionIx = refused ? NONE : q;
   return true;
 }
 

@@ -98,6 +98,16 @@ impl Shared {
         }
     }
 
+    /// [`Self::ask`] for a principal of the table, by index.
+    fn ask_indexed(&self, principal: u32, question: u32) -> u8 {
+        let principals = self.principals.borrow();
+        principals
+            .get(principal as usize)
+            .map_or(Answer::Error as u8, |principal| {
+                self.ask(principal, question)
+            })
+    }
+
     fn forget(&self) {
         self.questions.borrow_mut().clear();
         self.principals.borrow_mut().clear();
@@ -322,26 +332,16 @@ impl Authorizer {
     /// Fast path: one (principal index, question index) pair, as an `Answer` byte.
     #[wasm_bindgen(js_name = _ask, skip_typescript)]
     pub fn ask(&self, principal: u32, question: u32) -> u8 {
-        let principals = self.inner.principals.borrow();
-        principals
-            .get(principal as usize)
-            .map_or(Answer::Error as u8, |principal| {
-                self.inner.ask(principal, question)
-            })
+        self.inner.ask_indexed(principal, question)
     }
 
     /// Fast path: `checkMany` over (principal index, question index) pairs.
     #[wasm_bindgen(js_name = _askMany, skip_typescript)]
     pub fn ask_many(&self, pairs: &[u32]) -> Vec<u8> {
-        let principals = self.inner.principals.borrow();
         pairs
             .chunks_exact(2)
             .map(|pair| match pair {
-                &[principal, question] => principals
-                    .get(principal as usize)
-                    .map_or(Answer::Error as u8, |principal| {
-                        self.inner.ask(principal, question)
-                    }),
+                &[principal, question] => self.inner.ask_indexed(principal, question),
                 _ => Answer::Error as u8,
             })
             .collect()
