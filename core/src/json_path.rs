@@ -1,6 +1,6 @@
 //! The path of a JSON decoding error, recovered from where the error happened.
 //!
-//! `serde_json` reports a line and a column; this walks the text up to there and
+//! The decoder (`json.rs`) reports a line and a column; this walks the text up to there and
 //! names the value being read, in the form `serde_path_to_error` prints
 //! (`users[0].groups[1]`, `resourceTypes[0].permissions.VIEW`, `.` for the
 //! document itself). Tracking the path while decoding instead would compile the
@@ -11,8 +11,8 @@
 /// Decodes JSON text; on failure, the error and the path of the value at fault.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     text: &str,
-) -> Result<T, (String, serde_json::Error)> {
-    serde_json::from_str(text).map_err(|error| (at(text, error.line(), error.column()), error))
+) -> Result<T, (String, crate::json::Error)> {
+    crate::json::from_str(text).map_err(|error| (at(text, error.line(), error.column()), error))
 }
 
 /// One open container on the way to the error.
@@ -25,7 +25,7 @@ enum Frame {
 }
 
 /// The path of the value being read at `line` and `column` (1-based, in bytes,
-/// as `serde_json::Error` reports them) of `text`.
+/// as [`crate::json::Error`] reports them, like `serde_json`) of `text`.
 pub(crate) fn at(text: &str, line: usize, column: usize) -> String {
     let offset = offset_of(text, line, column);
     let bytes = text.as_bytes();
@@ -59,7 +59,7 @@ pub(crate) fn at(text: &str, line: usize, column: usize) -> String {
                     Some(Frame::Object(key @ None)) => {
                         let raw = text.get(at..end.min(text.len())).unwrap_or("");
                         *key = Some(
-                            serde_json::from_str::<String>(raw)
+                            crate::json::from_str::<String>(raw)
                                 .unwrap_or_else(|_| raw.trim_matches('"').to_owned()),
                         );
                     }
@@ -118,7 +118,7 @@ fn string_end(bytes: &[u8], start: usize) -> usize {
     bytes.len()
 }
 
-/// The byte offset of a 1-based line and column; column 0 (serde_json's "at the
+/// The byte offset of a 1-based line and column; column 0 ("at the
 /// end") is the end of the line.
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut start = 0;
@@ -143,10 +143,10 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 mod tests {
     use super::at;
 
-    /// The path `serde_json`'s own error position leads to, for a document of
-    /// this shape.
+    /// The path the decoder's error position leads to, for a document of this
+    /// shape.
     fn path_of<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) -> String {
-        let error = serde_json::from_str::<T>(text).expect_err("the document is malformed");
+        let error = crate::json::from_str::<T>(text).expect_err("the document is malformed");
         at(text, error.line(), error.column())
     }
 

@@ -38,6 +38,7 @@ mod grants;
 pub mod import;
 mod index;
 mod intern;
+pub mod json;
 mod json_path;
 mod model;
 mod optimize;

@@ -35,7 +35,7 @@ pub fn decode(text: &str) -> Result<SnapshotDoc, SnapshotError> {
         struct FormatOnly {
             format: u32,
         }
-        match serde_json::from_str::<FormatOnly>(text) {
+        match crate::json::from_str::<FormatOnly>(text) {
             Ok(FormatOnly { format }) if format != FORMAT_VERSION => {
                 SnapshotError::UnsupportedFormat {
                     found: format,

@@ -731,7 +731,7 @@ pub struct AssignmentDoc {
 /// # Errors
 /// `request.malformed` with the parser's message.
 pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, crate::RequestError> {
-    serde_json::from_str(text).map_err(|error| crate::RequestError::Malformed {
+    crate::json::from_str(text).map_err(|error| crate::RequestError::Malformed {
         message: error.to_string(),
     })
 }

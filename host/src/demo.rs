@@ -42,7 +42,7 @@ pub(crate) fn run() -> anyhow::Result<ExitCode> {
         "why (deciding rows)".into(),
     ]];
     for line in REQUESTS.lines().filter(|line| !line.trim().is_empty()) {
-        let request: RequestDoc = serde_json::from_str(line)?;
+        let request: RequestDoc = writ_core::wire::decode(line)?;
         let decision = authorizer
             .explain(&request)
             .map_err(|error| anyhow::anyhow!("{} {error}", error.code()))?;

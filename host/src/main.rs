@@ -324,7 +324,8 @@ impl CheckArgs {
 
 /// `--claims '{"groups":["eng"]}'`.
 fn parse_claims(text: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
-    serde_json::from_str(text).map_err(|error| format!("claims must be a JSON object: {error}"))
+    writ_core::json::from_str(text)
+        .map_err(|error| format!("claims must be a JSON object: {error}"))
 }
 
 /// A type given on the command line: a name, or an integer id.

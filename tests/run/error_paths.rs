@@ -1,5 +1,5 @@
 //! Snapshot shape errors name the path `serde_path_to_error` would name, though
-//! writ recovers it from serde_json's error position instead of tracking it while
+//! writ recovers it from its decoder's error position instead of tracking it while
 //! decoding (`core/src/json_path.rs`): every vector snapshot, mutated at every
 //! value (a value of the wrong type, an unknown key, a missing key), compact and
 //! pretty-printed, must give the same path both ways.

@@ -506,7 +506,7 @@ struct StatsDoc {
 ///
 /// `text` is `JSON.stringify` output of an array, so it is valid JSON; this only
 /// finds the top-level commas (outside strings and nested values), which keeps
-/// one decoder (`serde_json::from_str::<RequestDoc>`, as `check` uses) for every
+/// one decoder (`wire::decode::<RequestDoc>`, as `check` uses) for every
 /// element instead of a second one over `serde_json::Value`.
 fn elements(text: &str) -> impl Iterator<Item = &str> {
     let inner = text
