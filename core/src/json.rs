@@ -203,14 +203,21 @@ fn skip_plain(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
+/// `value` with the decimal digit `digit` appended, if it fits.
+fn push_digit(value: u64, digit: u8) -> Option<u64> {
+    value
+        .checked_mul(10)
+        .and_then(|value| value.checked_add(u64::from(digit - b'0')))
+}
+
 impl<'de> Decoder<'de> {
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.index).copied()
     }
 
-    /// An error placed after the first `index` bytes.
-    fn error_at(&self, index: usize, message: &str) -> Error {
+    /// The line and column after the first `index` bytes.
+    fn position(&self, index: usize) -> (usize, usize) {
         let read = self
             .text
             .as_bytes()
@@ -220,10 +227,17 @@ impl<'de> Decoder<'de> {
             .iter()
             .rposition(|&byte| byte == b'\n')
             .map_or(0, |newline| newline + 1);
+        let line = 1 + read.iter().filter(|&&byte| byte == b'\n').count();
+        (line, read.len() - line_start)
+    }
+
+    /// An error placed after the first `index` bytes.
+    fn error_at(&self, index: usize, message: &str) -> Error {
+        let (line, column) = self.position(index);
         Error {
             message: message.into(),
-            line: 1 + read.iter().filter(|&&byte| byte == b'\n').count(),
-            column: read.len() - line_start,
+            line,
+            column,
         }
     }
 
@@ -242,10 +256,10 @@ impl<'de> Decoder<'de> {
         if error.line != 0 {
             return error;
         }
-        let here = self.error("");
+        let (line, column) = self.position(self.index);
         Error {
-            line: here.line,
-            column: here.column,
+            line,
+            column,
             ..error
         }
     }
@@ -273,10 +287,7 @@ impl<'de> Decoder<'de> {
             b't' => self.ident(b"true").map(|()| Token::Bool(true)),
             b'f' => self.ident(b"false").map(|()| Token::Bool(false)),
             b'-' | b'0'..=b'9' => self.number().map(Token::Number),
-            b'"' => {
-                self.index += 1;
-                self.string().map(Token::Str)
-            }
+            b'"' => self.string().map(Token::Str),
             b'[' | b'{' => {
                 self.enter()?;
                 Ok(if first == b'[' {
@@ -303,10 +314,11 @@ impl<'de> Decoder<'de> {
         Ok(())
     }
 
-    /// Reads the rest of a string whose opening quote was read.
+    /// Reads a string (its opening quote, next, included).
     fn string(&mut self) -> Result<Str<'de, '_>, Error> {
         let text = self.text;
         let bytes = text.as_bytes();
+        self.index += 1;
         let mut start = self.index;
         let mut escaped = false;
         self.scratch.clear();
@@ -427,10 +439,7 @@ impl<'de> Decoder<'de> {
             Some(b'1'..=b'9') => {
                 while let Some(digit @ b'0'..=b'9') = self.peek() {
                     self.index += 1;
-                    match significand
-                        .checked_mul(10)
-                        .and_then(|value| value.checked_add(u64::from(digit - b'0')))
-                    {
+                    match push_digit(significand, digit) {
                         Some(value) if !float => significand = value,
                         _ => {
                             float = true;
@@ -455,10 +464,7 @@ impl<'de> Decoder<'de> {
             while let Some(digit @ b'0'..=b'9') = self.peek() {
                 self.index += 1;
                 if !full {
-                    match significand
-                        .checked_mul(10)
-                        .and_then(|value| value.checked_add(u64::from(digit - b'0')))
-                    {
+                    match push_digit(significand, digit) {
                         Some(value) => {
                             significand = value;
                             exponent -= 1;
@@ -585,13 +591,13 @@ impl<'de> Decoder<'de> {
         // The error is placed after the value's first byte (a container's
         // bracket included), so that its path names the value, also an element.
         let unexpected = match first {
-            b'[' | b'{' => {
+            b'[' => {
                 self.index += 1;
-                if first == b'[' {
-                    Unexpected::Seq
-                } else {
-                    Unexpected::Map
-                }
+                Unexpected::Seq
+            }
+            b'{' => {
+                self.index += 1;
+                Unexpected::Map
             }
             _ => match self.token()? {
                 Token::Null => Unexpected::Unit,
@@ -611,7 +617,6 @@ impl<'de> Decoder<'de> {
 
     fn string_value(&mut self, expected: &dyn Expected) -> Result<Str<'de, '_>, Error> {
         self.wanted(b"\"", expected)?;
-        self.index += 1;
         self.string()
     }
 
@@ -674,7 +679,6 @@ impl<'de> Decoder<'de> {
 
     /// Reads an object key (its opening quote is next).
     fn key(&mut self) -> Result<&str, Error> {
-        self.index += 1;
         match self.string()? {
             Str::Borrowed(key) | Str::Copied(key) => Ok(key),
         }
