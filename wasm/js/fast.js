@@ -18,7 +18,17 @@ const ERROR = 2;
 const NONE = 0xffffffff; // an index no table holds: answered ERROR by the core
 
 function tables(owner) {
-  return (owner._writ ??= { questions: new Map(), users: new Map(), entries: 0, resets: 0 });
+  return (owner._writ ??= {
+    questions: new Map(),
+    users: new Map(),
+    entries: 0,
+    resets: 0,
+    // The ids map of the last (permission, resourceType) asked: consecutive
+    // questions mostly share both, so one `===` pair replaces two Map lookups.
+    lastPermission: undefined,
+    lastResourceType: undefined,
+    lastIds: undefined,
+  });
 }
 
 /** Empties both tables (JS and wasm) once they hold LIMIT entries. */
@@ -26,30 +36,59 @@ function bound(owner, t) {
   if (t.entries < LIMIT) return;
   t.questions.clear();
   t.users.clear();
+  t.lastPermission = t.lastResourceType = t.lastIds = undefined;
   t.entries = 0;
   t.resets++;
   owner._forget();
 }
 
-/** The prepared question's index, or -1 when the core refused it. */
-function question(owner, t, permission, resourceType, resourceId) {
+// JSON.stringify writes a lone surrogate as an escape the core's decoder refuses,
+// while a string passed directly arrives with U+FFFD in its place: such strings
+// never enter a table (they take the full path, which answers with its error), so
+// a string found in a table needs no second look.
+const wellFormed = String.prototype.isWellFormed
+  ? (text) => text.isWellFormed()
+  : (text) => !/[\uD800-\uDFFF]/.test(text);
+
+/** Returned for a string that is not well formed: the full path answers. */
+const ILL_FORMED = -2;
+
+/** The ids map of (permission, resourceType), created when missing. */
+function idsOf(t, permission, resourceType) {
+  if (permission === t.lastPermission && resourceType === t.lastResourceType) return t.lastIds;
   let byType = t.questions.get(permission);
   if (byType === undefined) t.questions.set(permission, (byType = new Map()));
-  let byId = byType.get(resourceType);
-  if (byId === undefined) byType.set(resourceType, (byId = new Map()));
+  let ids = byType.get(resourceType);
+  if (ids === undefined) byType.set(resourceType, (ids = new Map()));
+  t.lastPermission = permission;
+  t.lastResourceType = resourceType;
+  return (t.lastIds = ids);
+}
+
+/**
+ * The prepared question's index: -1 when the core refused it, ILL_FORMED when a
+ * string is not well formed.
+ */
+function question(owner, t, permission, resourceType, resourceId) {
+  const ids = idsOf(t, permission, resourceType);
   const key = resourceId === undefined ? NO_ID : resourceId;
-  let index = byId.get(key);
+  let index = ids.get(key);
   if (index === undefined) {
+    if (!wellFormed(permission) || !wellFormed(resourceType) || (resourceId !== undefined && !wellFormed(resourceId))) {
+      return ILL_FORMED;
+    }
     index = owner._question(permission, resourceType, resourceId);
-    byId.set(key, index);
+    ids.set(key, index);
     t.entries++;
   }
   return index;
 }
 
+/** The resolved principal's index, as `question` answers. */
 function principalOf(authorizer, t, user) {
   let index = t.users.get(user);
   if (index === undefined) {
+    if (!wellFormed(user)) return ILL_FORMED;
     index = authorizer._principalOf(user);
     t.users.set(user, index);
     t.entries++;
@@ -60,13 +99,6 @@ function principalOf(authorizer, t, user) {
 // The pair `plain` found, kept here rather than in a fresh array per request.
 let principalIx = NONE;
 let questionIx = NONE;
-
-// JSON.stringify writes a lone surrogate as an escape the core's decoder refuses,
-// while a string passed directly arrives with U+FFFD in its place: such strings
-// take the full path, which answers with its error.
-const wellFormed = String.prototype.isWellFormed
-  ? (text) => text.isWellFormed()
-  : (text) => !/[\uD800-\uDFFF]/.test(text);
 
 /**
  * Whether the fast path answers a request: a plain object whose own enumerable
@@ -82,8 +114,10 @@ function plain(authorizer, t, request) {
   if ((proto !== Object.prototype && proto !== null) || "toJSON" in request) return false;
   let user, permission, resourceType, resourceId;
   try {
-    for (const key in request) {
-      if (!Object.hasOwn(request, key)) return false; // JSON.stringify skips inherited keys
+    // The keys JSON.stringify writes: own, enumerable, strings.
+    const keys = Object.keys(request);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       const value = request[key];
       switch (key) {
         case "user": user = value; break;
@@ -97,10 +131,11 @@ function plain(authorizer, t, request) {
     return false;
   }
   if (typeof user !== "string" || typeof permission !== "string" || typeof resourceType !== "string") return false;
-  if (resourceId !== undefined && (typeof resourceId !== "string" || !wellFormed(resourceId))) return false;
-  if (!wellFormed(user) || !wellFormed(permission) || !wellFormed(resourceType)) return false;
+  if (resourceId !== undefined && typeof resourceId !== "string") return false;
   const p = principalOf(authorizer, t, user);
+  if (p === ILL_FORMED) return false;
   const q = question(authorizer, t, permission, resourceType, resourceId);
+  if (q === ILL_FORMED) return false;
   const refused = p < 0 || q < 0;
   principalIx = refused ? NONE : p;
   questionIx = refused ? NONE : q;

@@ -129,6 +129,14 @@ test("inputs JSON.stringify would write differently take the full path", () => {
   const lone = { user: "piggy\uD800", permission: "READ", resourceType: "TASK" };
   assert.deepEqual(both(lone), ["error request.malformed", "error request.malformed"]);
   assert.deepEqual([...authorizer.checkMany([lone])], [2]);
+  // Strings are checked when they enter a table, so every part of a question is.
+  for (const part of ["permission", "resourceType", "resourceId"]) {
+    const request = { user: "piggy", permission: "READ", resourceType: "TASK", resourceId: "t-1" };
+    assert.equal(fast(authorizer, request), true);
+    request[part] += "\uDC00";
+    assert.deepEqual(both(request), ["error request.malformed", "error request.malformed"], part);
+    assert.deepEqual([...authorizer.checkMany([request])], [2], part);
+  }
   // A polluted prototype: JSON.stringify writes own properties only.
   Object.prototype.resourceId = "invoice";
   try {
