@@ -4,7 +4,7 @@
 
 use crate::index::Entry;
 use crate::model::{Owner, ResIx, Row, Source, TypeIx, WILDCARD};
-use crate::principal::SourcePrincipal;
+use crate::principal::{Bits, SourcePrincipal};
 use crate::wire::{AuthorizationType, Level};
 
 /// The three-valued result the engine's composite checks need.
@@ -134,11 +134,20 @@ pub(crate) fn decide(source: &Source, principal: &SourcePrincipal, query: Query)
             }
         }
     }
-    if let Some(user) = principal.user {
-        levels[0] |= wildcard_steps(source, Owner::User(user), query);
-    }
-    for &group in &principal.groups {
-        levels[1] |= wildcard_steps(source, Owner::Group(group), query);
+    match principal.wildcards_of(query.ty) {
+        // A handle's bits say as much as the rows for a single-bit permission.
+        Some([user, group]) if query.bits.is_power_of_two() => {
+            levels[0] |= union_steps(user, query.bits);
+            levels[1] |= union_steps(group, query.bits);
+        }
+        _ => {
+            if let Some(user) = principal.user {
+                levels[0] |= wildcard_steps(source, Owner::User(user), query);
+            }
+            for &group in &principal.groups {
+                levels[1] |= wildcard_steps(source, Owner::Group(group), query);
+            }
+        }
     }
     levels[2] |= wildcard_steps(source, Owner::Global, query);
     let enabled = if principal.revokes {
@@ -183,17 +192,11 @@ pub(crate) fn allowed_bits(
             }
         }
     }
-    let wildcard = |owners: &mut dyn Iterator<Item = Owner>| {
-        owners.fold((0, 0), |(granted, revoked), owner| {
-            let rows = source.index.wildcard_rows(owner, ty);
-            (granted | rows.granted, revoked | rows.revoked)
-        })
-    };
-    let wildcards = [
-        wildcard(&mut principal.user.map(Owner::User).into_iter()),
-        wildcard(&mut principal.groups.iter().map(|&group| Owner::Group(group))),
-        wildcard(&mut std::iter::once(Owner::Global)),
-    ];
+    let [user, group] = principal
+        .wildcards_of(ty)
+        .unwrap_or_else(|| [0, 1].map(|level| principal.wildcard_level(source, ty, level)));
+    let global = source.index.wildcard_rows(Owner::Global, ty).bits();
+    let wildcards = [user, group, global].map(|bits| (bits.granted, bits.revoked));
     let revokes = if principal.revokes { u32::MAX } else { 0 };
     // Steps in order: a grant allows the bits no earlier step revoked; a revoke
     // closes its bits to later grants (an allowed bit stays allowed).
@@ -251,17 +254,24 @@ fn steps(entry: &Entry, p: u32, grant: u8) -> u8 {
 fn wildcard_steps(source: &Source, owner: Owner, query: Query) -> u8 {
     let rows = source.index.wildcard_rows(owner, query.ty);
     let p = query.bits;
-    let revoked = if rows.revoked & p == 0 {
-        0
-    } else {
-        WILDCARD_GRANT << 1
-    };
     let granted = if p.is_power_of_two() {
         rows.granted & p != 0
     } else {
         rows.entries.iter().any(|entry| qualifies(entry, false, p))
     };
-    revoked | if granted { WILDCARD_GRANT } else { 0 }
+    wildcard_step_bits(granted, rows.revoked & p != 0)
+}
+
+/// The wildcard steps of one level from its rows' bits: exact for a single-bit
+/// permission `p` (some row grants `p` exactly when the union does).
+#[inline(always)]
+fn union_steps(bits: Bits, p: u32) -> u8 {
+    wildcard_step_bits(bits.granted & p != 0, bits.revoked & p != 0)
+}
+
+#[inline(always)]
+fn wildcard_step_bits(granted: bool, revoked: bool) -> u8 {
+    (if granted { WILDCARD_GRANT } else { 0 }) | if revoked { WILDCARD_GRANT << 1 } else { 0 }
 }
 
 /// A decision with the rows that made it and the rows it beat.

@@ -158,6 +158,7 @@ impl Snapshot {
             admin: false,
             revokes: false,
             reach,
+            wildcards: None,
         };
         Ok(Principal {
             user: id.into(),

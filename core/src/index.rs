@@ -11,6 +11,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::model::{GroupIx, Owner, ResIx, Row, RowIx, TypeIx, UserIx, WILDCARD};
+use crate::principal::Bits;
 use crate::wire::AuthorizationType;
 
 /// What a check needs of a row, stored contiguously per key.
@@ -162,6 +163,13 @@ impl Rows<'_> {
         granted: 0,
         revoked: 0,
     };
+
+    pub(crate) fn bits(&self) -> Bits {
+        Bits {
+            granted: self.granted,
+            revoked: self.revoked,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]

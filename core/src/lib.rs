@@ -102,7 +102,9 @@ impl Authorizer {
     /// # Errors
     /// `request.missing_user`, `request.unknown_source`, `request.source_required`.
     pub fn principal(&self, principal: &PrincipalDoc) -> Result<Principal, RequestError> {
-        self.snapshot.principal(principal.into())
+        let mut principal = self.snapshot.principal(principal.into())?;
+        self.snapshot.prepare(&mut principal);
+        Ok(principal)
     }
 
     /// Answers one request: allowed or not.

@@ -5,7 +5,7 @@
 use crate::error::RequestError;
 use serde_json::{Map, Value};
 
-use crate::model::{GroupIx, Owner, Snapshot, Source, UserIx};
+use crate::model::{GroupIx, Owner, Snapshot, Source, TypeIx, UserIx};
 use crate::wire::{
     AccountState, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc, ProfileName, RequestDoc,
     RevokeMode,
@@ -52,6 +52,15 @@ impl std::ops::Deref for SourceList {
     }
 }
 
+impl std::ops::DerefMut for SourceList {
+    fn deref_mut(&mut self) -> &mut [SourcePrincipal] {
+        match self {
+            Self::One(only) => std::slice::from_mut(only),
+            Self::Many(all) => all,
+        }
+    }
+}
+
 /// The principal as one source knows it.
 #[derive(Debug, Clone)]
 pub(crate) struct SourcePrincipal {
@@ -64,6 +73,55 @@ pub(crate) struct SourcePrincipal {
     pub revokes: bool,
     /// `grants`: every owner the principal reaches, and how.
     pub reach: Reach,
+    /// The wildcard (`*`) rows' bits at the user and the group level, per type
+    /// where there are any: computed once for a handle ([`Snapshot::prepare`]),
+    /// so that its checks read them instead of an index lookup per group.
+    /// `None`: not computed (a principal resolved for one request).
+    pub wildcards: Option<Box<[TypeWildcards]>>,
+}
+
+/// A type's wildcard bits at the user level and at the group level.
+type TypeWildcards = (TypeIx, [Bits; 2]);
+
+/// The union of some rows' granted and revoked permission bits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Bits {
+    pub granted: u32,
+    pub revoked: u32,
+}
+
+impl Bits {
+    pub(crate) fn union(self, other: Self) -> Self {
+        Self {
+            granted: self.granted | other.granted,
+            revoked: self.revoked | other.revoked,
+        }
+    }
+}
+
+impl SourcePrincipal {
+    /// The prepared wildcard bits of type `ty` at the user and the group level,
+    /// when [`Snapshot::prepare`] computed them.
+    #[inline(always)]
+    pub(crate) fn wildcards_of(&self, ty: TypeIx) -> Option<[Bits; 2]> {
+        let prepared = self.wildcards.as_deref()?;
+        Some(
+            prepared
+                .iter()
+                .find(|(of, _)| *of == ty)
+                .map_or([Bits::default(); 2], |&(_, levels)| levels),
+        )
+    }
+
+    /// The union of the wildcard rows of type `ty` of the user, or of its groups.
+    pub(crate) fn wildcard_level(&self, source: &Source, ty: TypeIx, level: usize) -> Bits {
+        let user = self.user.filter(|_| level == 0).map(Owner::User);
+        let groups = self.groups.iter().filter(|_| level == 1);
+        user.into_iter()
+            .chain(groups.map(|&group| Owner::Group(group)))
+            .map(|owner| source.index.wildcard_rows(owner, ty).bits())
+            .fold(Bits::default(), Bits::union)
+    }
 }
 
 /// How a principal reaches an owner (`grants`), for explanations.
@@ -241,6 +299,30 @@ impl Snapshot {
             admin,
             revokes,
             reach: Reach::default(),
+            wildcards: None,
+        }
+    }
+
+    /// Readies a principal for many checks (a handle): under `camunda7` and
+    /// `optimize`, the wildcard bits of every type at the user and group level.
+    pub(crate) fn prepare(&self, principal: &mut Principal) {
+        if principal.profile == ProfileName::Grants {
+            return;
+        }
+        let types = self.catalogue.types.len();
+        for sp in principal.sources.iter_mut() {
+            let Some(source) = self.sources.get(sp.source) else {
+                continue;
+            };
+            let prepared: Vec<TypeWildcards> = (0..types)
+                .filter_map(|ty| TypeIx::try_from(ty).ok())
+                .map(|ty| {
+                    let levels = [0, 1].map(|level| sp.wildcard_level(source, ty, level));
+                    (ty, levels)
+                })
+                .filter(|(_, levels)| *levels != [Bits::default(); 2])
+                .collect();
+            sp.wildcards = Some(prepared.into());
         }
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde::Serialize;
-use writ_conformance::reference;
+use writ_conformance::{reference, vector};
 use writ_core::Authorizer;
 use writ_core::wire::{
     AuthorizationDoc, AuthorizationType, CheckDoc, GroupDoc, ListRequestDoc, OptionsDoc,
@@ -601,11 +601,22 @@ fn compare_unguarded(snapshot: &RawSnapshot, request: &RawRequest) -> Result<(),
         }
     }
 
+    if let Ok(checked) = fast
+        && let Some(problem) = vector::principal_paths_disagree(&authorizer, &req, checked)
+    {
+        return Err(disagree("handle", &doc, &req, &problem, ""));
+    }
+
     if let Some(preq) = request.permissions(&req, snapshot) {
         let fast = authorizer
             .permissions_of(&preq)
             .map(|p| p.permissions)
             .map_err(|e| e.code().to_owned());
+        if let Ok(listed) = &fast
+            && let Some(problem) = vector::handle_permissions_disagree(&authorizer, &preq, listed)
+        {
+            return Err(disagree("handle permissions", &doc, &preq, &problem, ""));
+        }
         let naive = reference::permissions(&doc, &preq);
         if fast != naive {
             return Err(disagree(

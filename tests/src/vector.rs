@@ -280,6 +280,9 @@ fn answer(
     }
     if let Some(request) = &case.permissions {
         let got = authorizer.permissions_of(request)?.permissions;
+        if let Some(problem) = handle_permissions_disagree(authorizer, request, &got) {
+            return Ok(Err(problem));
+        }
         return Ok(match &expect.permissions {
             Some(want) if *want != got => Err(format!("permissions {got:?} (expected {want:?})")),
             _ => Ok(()),
@@ -327,10 +330,50 @@ fn answer(
     ))
 }
 
+/// The handle (`Authorizer::principal`) of a request's principal: the same fields
+/// in every request type that names one.
+macro_rules! handle_of {
+    ($authorizer:expr, $request:expr) => {
+        $authorizer.principal(&PrincipalDoc {
+            user: $request.user.clone(),
+            client: $request.client.clone(),
+            claims: $request.claims.clone(),
+            groups: $request.groups.clone(),
+            source: $request.source.clone(),
+            profile: $request.profile,
+        })
+    };
+}
+
+/// A resolved principal (a handle, which [`Authorizer::principal`] prepares for
+/// many checks) must list the permissions a whole request listed.
+pub fn handle_permissions_disagree(
+    authorizer: &Authorizer,
+    request: &PermissionsRequestDoc,
+    listed: &[String],
+) -> Option<String> {
+    let principal = match handle_of!(authorizer, request) {
+        Ok(principal) => principal,
+        Err(error) => return Some(format!("the request lists, its principal failed: {error}")),
+    };
+    let handle = authorizer.permissions(
+        &principal,
+        &request.resource_type,
+        request.resource_id.as_deref(),
+        request.tenant_id.as_deref(),
+    );
+    match handle {
+        Ok(handle) if handle == listed => None,
+        handle => Some(format!(
+            "the request lists {listed:?}, its handle {handle:?}"
+        )),
+    }
+}
+
 /// For a request with one check and nothing else (no tenant, no properties, no
 /// composite), a resolved principal's `can` and a prepared `Question` must
 /// answer what `check` answered: bindings serve handles from those paths.
-fn principal_paths_disagree(
+pub fn principal_paths_disagree(
     authorizer: &Authorizer,
     request: &RequestDoc,
     checked: bool,
@@ -348,15 +391,7 @@ fn principal_paths_disagree(
     }
     let ty = ty.to_string();
     let id = request.resource_id.as_deref();
-    let doc = PrincipalDoc {
-        user: request.user.clone(),
-        client: request.client.clone(),
-        claims: request.claims.clone(),
-        groups: request.groups.clone(),
-        source: request.source.clone(),
-        profile: request.profile,
-    };
-    let principal = match authorizer.principal(&doc) {
+    let principal = match handle_of!(authorizer, request) {
         Ok(principal) => principal,
         Err(error) => return Some(format!("check answered, principal failed: {error}")),
     };
