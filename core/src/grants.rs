@@ -158,6 +158,8 @@ impl Snapshot {
             admin: false,
             revokes: false,
             reach,
+            // Every owner may be the principal's: `grants` reads its own index.
+            owners: u64::MAX,
             wildcards: None,
         };
         Ok(Principal {

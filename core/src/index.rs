@@ -30,9 +30,18 @@ pub(crate) struct OwnedEntry {
     pub owner: Owner,
     mask: u32,
     kind: AuthorizationType,
+    /// [`owner_bit`] of the owner, as a shift.
+    owner_shift: u8,
 }
 
 impl OwnedEntry {
+    /// Whether the owner may be one of those `owners` ([`owner_bit`]s) summarises:
+    /// `false` is certain, `true` needs the exact comparison.
+    #[inline(always)]
+    pub(crate) fn may_be_among(&self, owners: u64) -> bool {
+        owners & (1 << self.owner_shift) != 0
+    }
+
     /// The row as an [`Entry`] (without its position, which checks never read).
     #[inline(always)]
     pub(crate) fn entry(&self) -> Entry {
@@ -305,6 +314,7 @@ impl SourceIndex {
                 owner: row.owner,
                 mask: row.mask,
                 kind: row.kind,
+                owner_shift: owner_shift(row.owner),
             });
             let key = TypeResource::new(row.ty, row.resource);
             self.by_type_resource.entry(key).or_insert((at, at)).1 = at + 1;
@@ -446,6 +456,23 @@ fn sorted(keys: impl Iterator<Item = u128>) -> Vec<RowIx> {
 }
 
 /// Sort rank of an owner, so that one owner's rows are contiguous.
+/// One of 64 bits standing for an owner, so that a principal's owners (its user,
+/// its groups and GLOBAL) fit in one `u64`: most rows on a resource belong to
+/// someone else, and one test rejects nearly all of them. GLOBAL has bit 0 alone.
+pub(crate) fn owner_bit(owner: Owner) -> u64 {
+    1 << owner_shift(owner)
+}
+
+fn owner_shift(owner: Owner) -> u8 {
+    if owner == Owner::Global {
+        return 0;
+    }
+    let (kind, id) = owner_rank(owner);
+    let spread = ((u64::from(kind) << 32) | u64::from(id)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    // The top six bits, folded into 1..=63.
+    u8::try_from(1 + (spread >> 58) % 63).unwrap_or(63)
+}
+
 fn owner_rank(owner: Owner) -> (u8, u32) {
     match owner {
         Owner::User(user) => (0, user),

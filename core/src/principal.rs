@@ -3,6 +3,7 @@
 //! for the same principal never re-hash its strings.
 
 use crate::error::RequestError;
+use crate::index::owner_bit;
 use serde_json::{Map, Value};
 
 use crate::model::{GroupIx, Owner, Snapshot, Source, TypeIx, UserIx};
@@ -73,6 +74,9 @@ pub(crate) struct SourcePrincipal {
     pub revokes: bool,
     /// `grants`: every owner the principal reaches, and how.
     pub reach: Reach,
+    /// [`owner_bit`]s of the user, the groups and GLOBAL: rows on a resource
+    /// whose owner's bit is clear are someone else's.
+    pub owners: u64,
     /// The wildcard (`*`) rows' bits at the user and the group level, per type
     /// where there are any: computed once for a handle ([`Snapshot::prepare`]),
     /// so that its checks read them instead of an index lookup per group.
@@ -292,6 +296,13 @@ impl Snapshot {
             RevokeMode::Never => false,
             RevokeMode::Auto => source.index.revokes_concern(user_ix, &groups),
         };
+        let owners = user_ix
+            .map(Owner::User)
+            .into_iter()
+            .chain(groups.iter().map(|&group| Owner::Group(group)))
+            .fold(owner_bit(Owner::Global), |bits, owner| {
+                bits | owner_bit(owner)
+            });
         SourcePrincipal {
             source: ix,
             user: user_ix,
@@ -299,6 +310,7 @@ impl Snapshot {
             admin,
             revokes,
             reach: Reach::default(),
+            owners,
             wildcards: None,
         }
     }
