@@ -455,7 +455,6 @@ fn sorted(keys: impl Iterator<Item = u128>) -> Vec<RowIx> {
         .collect()
 }
 
-/// Sort rank of an owner, so that one owner's rows are contiguous.
 /// One of 64 bits standing for an owner, so that a principal's owners (its user,
 /// its groups and GLOBAL) fit in one `u64`: most rows on a resource belong to
 /// someone else, and one test rejects nearly all of them. GLOBAL has bit 0 alone.
@@ -473,6 +472,7 @@ fn owner_shift(owner: Owner) -> u8 {
     u8::try_from(1 + (spread >> 58) % 63).unwrap_or(63)
 }
 
+/// Sort rank of an owner, so that one owner's rows are contiguous.
 fn owner_rank(owner: Owner) -> (u8, u32) {
     match owner {
         Owner::User(user) => (0, user),
@@ -487,6 +487,21 @@ fn owner_rank(owner: Owner) -> (u8, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owner_bits_keep_bit_zero_for_global_and_spread_the_rest() {
+        assert_eq!(owner_bit(Owner::Global), 1);
+        let mut seen = 0_u64;
+        for id in 0..2_000 {
+            for owner in [Owner::User(id), Owner::Group(id), Owner::Role(id)] {
+                let bit = owner_bit(owner);
+                assert_eq!(bit.count_ones(), 1);
+                assert_ne!(bit, 1, "{owner:?} shares GLOBAL's bit");
+                seen |= bit;
+            }
+        }
+        assert_eq!(seen, !1, "every bit but GLOBAL's is used");
+    }
 
     fn row(owner: Owner, ty: TypeIx, resource: ResIx, kind: AuthorizationType) -> Row {
         Row {

@@ -53,30 +53,41 @@ const wellFormed = String.prototype.isWellFormed
 /** Returned for a string that is not well formed: the full path answers. */
 const ILL_FORMED = -2;
 
-/** The ids map of (permission, resourceType), created when missing. */
+/** The ids map of (permission, resourceType), or undefined before its first id. */
 function idsOf(t, permission, resourceType) {
   if (permission === t.lastPermission && resourceType === t.lastResourceType) return t.lastIds;
+  const ids = t.questions.get(permission)?.get(resourceType);
+  if (ids !== undefined) {
+    t.lastPermission = permission;
+    t.lastResourceType = resourceType;
+    t.lastIds = ids;
+  }
+  return ids;
+}
+
+/** Creates the ids map of (permission, resourceType). */
+function newIds(t, permission, resourceType) {
   let byType = t.questions.get(permission);
   if (byType === undefined) t.questions.set(permission, (byType = new Map()));
-  let ids = byType.get(resourceType);
-  if (ids === undefined) byType.set(resourceType, (ids = new Map()));
-  t.lastPermission = permission;
-  t.lastResourceType = resourceType;
-  return (t.lastIds = ids);
+  const ids = new Map();
+  byType.set(resourceType, ids);
+  return ids;
 }
 
 /**
  * The prepared question's index: -1 when the core refused it, ILL_FORMED when a
- * string is not well formed.
+ * string is not well formed (nothing is stored for it: only entries that count
+ * towards LIMIT create maps).
  */
 function question(owner, t, permission, resourceType, resourceId) {
-  const ids = idsOf(t, permission, resourceType);
+  let ids = idsOf(t, permission, resourceType);
   const key = resourceId === undefined ? NO_ID : resourceId;
-  let index = ids.get(key);
+  let index = ids?.get(key);
   if (index === undefined) {
     if (!wellFormed(permission) || !wellFormed(resourceType) || (resourceId !== undefined && !wellFormed(resourceId))) {
       return ILL_FORMED;
     }
+    ids ??= newIds(t, permission, resourceType);
     index = owner._question(permission, resourceType, resourceId);
     ids.set(key, index);
     t.entries++;
