@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::camunda7::{self, Outcome, Query, Target};
+use crate::catalogue::ALL_BITS;
 use crate::error::RequestError;
 use crate::model::{ResIx, Snapshot, Source, TypeIx};
 use crate::optimize::{self, Cause, IdState};
@@ -709,19 +710,13 @@ impl Snapshot {
         resource_id: Option<&str>,
         tenant: Option<&str>,
     ) -> Result<Vec<String>, RequestError> {
-        let names = self
-            .catalogue
-            .ty(ty)
-            .permissions
-            .iter()
-            .map(|(name, _)| &**name)
-            .chain(self.catalogue.ty(ty).implicit_all.then_some("ALL"));
+        let names = self.permission_checks(ty, resource_id);
         if principal.profile == ProfileName::Camunda7 {
             return self.camunda7_permissions(principal, ty, names, resource_id, tenant);
         }
         let mut held = Vec::new();
-        for name in names {
-            let check = self.resolve_check(ty, name, resource_id)?;
+        for check in names {
+            let name = check.permission;
             if self
                 .finish(
                     principal,
@@ -737,6 +732,29 @@ impl Snapshot {
         Ok(held)
     }
 
+    /// Every permission of a type (in catalogue order, then `ALL`) as the check
+    /// [`Self::resolve_check`] would make of its name, without looking it up.
+    fn permission_checks<'s>(
+        &'s self,
+        ty: TypeIx,
+        resource_id: Option<&'s str>,
+    ) -> impl Iterator<Item = Check<'s>> {
+        let resource_type = self.catalogue.ty(ty);
+        let named = resource_type
+            .permissions
+            .iter()
+            .map(|(name, bits)| (&**name, *bits));
+        let all = resource_type.implicit_all.then_some(("ALL", ALL_BITS));
+        named.chain(all).map(move |(permission, bits)| Check {
+            ty,
+            bits,
+            permission,
+            resource_id,
+            properties: None,
+            interned: None,
+        })
+    }
+
     /// [`Self::permissions`] under `camunda7`: what `single` and `finish` would
     /// answer per name, with every single-bit permission read from one pass over
     /// the rows ([`camunda7::allowed_bits`]) and the tenant checked once.
@@ -744,7 +762,7 @@ impl Snapshot {
         &self,
         principal: &Principal,
         ty: TypeIx,
-        names: impl Iterator<Item = &'n str>,
+        names: impl Iterator<Item = Check<'n>>,
         resource_id: Option<&str>,
         tenant: Option<&str>,
     ) -> Result<Vec<String>, RequestError> {
@@ -767,8 +785,7 @@ impl Snapshot {
                 (sp, source, query, bits)
             });
         let mut held = Vec::new();
-        for name in names {
-            let check = self.resolve_check(ty, name, resource_id)?;
+        for check in names {
             let allowed = if !self.options.authorization_checks {
                 true
             } else if let Some((sp, source, query, bits)) = &engine {
@@ -785,7 +802,7 @@ impl Snapshot {
                 false
             };
             if allowed && !tenant_denied {
-                held.push(name.to_owned());
+                held.push(check.permission.to_owned());
             }
         }
         Ok(held)
