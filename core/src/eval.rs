@@ -702,34 +702,34 @@ impl Snapshot {
         }
     }
 
-    /// Every permission name (in catalogue order, then `ALL`) the principal holds.
-    pub(crate) fn permissions(
+    /// The permission names of a type, in the order [`Self::held`] answers: the
+    /// catalogue's, then `ALL` where the type implies it.
+    pub(crate) fn permission_names(&self, ty: TypeIx) -> impl Iterator<Item = &str> {
+        self.permission_checks(ty, None, None)
+            .map(|check| check.permission)
+    }
+
+    /// Per permission of the type ([`Self::permission_names`]), whether the
+    /// principal holds it on the resource.
+    pub(crate) fn held(
         &self,
         principal: &Principal,
         ty: TypeIx,
         resource_id: Option<&str>,
+        interned: Option<&[Option<ResIx>]>,
         tenant: Option<&str>,
-    ) -> Result<Vec<String>, RequestError> {
-        let names = self.permission_checks(ty, resource_id);
+    ) -> Result<Vec<bool>, RequestError> {
+        let checks = self.permission_checks(ty, resource_id, interned);
         if principal.profile == ProfileName::Camunda7 {
-            return self.camunda7_permissions(principal, ty, names, resource_id, tenant);
+            return Ok(self.camunda7_held(principal, ty, checks, resource_id, interned, tenant));
         }
-        let mut held = Vec::new();
-        for check in names {
-            let name = check.permission;
-            if self
-                .finish(
-                    principal,
-                    self.single(principal, check, false)?,
-                    Context::tenant(tenant),
-                    false,
-                )?
-                .allowed()
-            {
-                held.push(name.to_owned());
-            }
-        }
-        Ok(held)
+        checks
+            .map(|check| {
+                let verdict = self.single(principal, check, false)?;
+                let verdict = self.finish(principal, verdict, Context::tenant(tenant), false)?;
+                Ok(verdict.allowed())
+            })
+            .collect()
     }
 
     /// Every permission of a type (in catalogue order, then `ALL`) as the check
@@ -738,6 +738,7 @@ impl Snapshot {
         &'s self,
         ty: TypeIx,
         resource_id: Option<&'s str>,
+        interned: Option<&'s [Option<ResIx>]>,
     ) -> impl Iterator<Item = Check<'s>> {
         let resource_type = self.catalogue.ty(ty);
         let named = resource_type
@@ -751,21 +752,22 @@ impl Snapshot {
             permission,
             resource_id,
             properties: None,
-            interned: None,
+            interned,
         })
     }
 
-    /// [`Self::permissions`] under `camunda7`: what `single` and `finish` would
-    /// answer per name, with every single-bit permission read from one pass over
+    /// [`Self::held`] under `camunda7`: what `single` and `finish` would answer
+    /// per permission, with every single-bit permission read from one pass over
     /// the rows ([`camunda7::allowed_bits`]) and the tenant checked once.
-    fn camunda7_permissions<'n>(
+    fn camunda7_held<'n>(
         &self,
         principal: &Principal,
         ty: TypeIx,
-        names: impl Iterator<Item = Check<'n>>,
+        checks: impl Iterator<Item = Check<'n>>,
         resource_id: Option<&str>,
+        interned: Option<&[Option<ResIx>]>,
         tenant: Option<&str>,
-    ) -> Result<Vec<String>, RequestError> {
+    ) -> Vec<bool> {
         let tenant_denied = tenant.is_some_and(|tenant| {
             self.camunda7_tenant_denial(principal, tenant, false)
                 .is_some()
@@ -776,7 +778,7 @@ impl Snapshot {
             permission: "",
             resource_id,
             properties: None,
-            interned: None,
+            interned,
         };
         let engine = self
             .camunda7_query(principal, any)
@@ -784,28 +786,26 @@ impl Snapshot {
                 let bits = camunda7::allowed_bits(source, sp, ty, query.target);
                 (sp, source, query, bits)
             });
-        let mut held = Vec::new();
-        for check in names {
-            let allowed = if !self.options.authorization_checks {
-                true
-            } else if let Some((sp, source, query, bits)) = &engine {
-                if check.bits.is_power_of_two() {
-                    bits & check.bits != 0
+        checks
+            .map(|check| {
+                let allowed = if !self.options.authorization_checks {
+                    true
+                } else if let Some((sp, source, query, bits)) = &engine {
+                    if check.bits.is_power_of_two() {
+                        bits & check.bits != 0
+                    } else {
+                        let query = Query {
+                            bits: check.bits,
+                            ..*query
+                        };
+                        camunda7::decide(source, sp, query) == Outcome::Allow
+                    }
                 } else {
-                    let query = Query {
-                        bits: check.bits,
-                        ..*query
-                    };
-                    camunda7::decide(source, sp, query) == Outcome::Allow
-                }
-            } else {
-                false
-            };
-            if allowed && !tenant_denied {
-                held.push(check.permission.to_owned());
-            }
-        }
-        Ok(held)
+                    false
+                };
+                allowed && !tenant_denied
+            })
+            .collect()
     }
 
     /// What a list view of `ty` may show for `permission`.

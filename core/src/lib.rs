@@ -146,20 +146,17 @@ impl Authorizer {
         self.decide(principal, check)
     }
 
-    /// Prepares a question once (the type and permission resolved, the resource
-    /// id interned in every source) for [`Authorizer::ask`]: what a binding caches
-    /// so that its hot path crosses with integers instead of strings.
+    /// Prepares a resource once (the type resolved, the id interned in every
+    /// source) for [`Authorizer::held`], and for the questions asked about it.
     ///
     /// # Errors
-    /// `request.unknown_resource_type`, `request.unknown_permission`.
-    pub fn question(
+    /// `request.unknown_resource_type`.
+    pub fn resource(
         &self,
-        permission: &str,
         resource_type: &str,
         resource_id: Option<&str>,
-    ) -> Result<Question, RequestError> {
+    ) -> Result<Resource, RequestError> {
         let ty = self.snapshot.resolve_type_name(resource_type)?;
-        let bits = self.snapshot.resolve_check(ty, permission, None)?.bits;
         let interned = match resource_id {
             None => Interned::One(None),
             Some(id) => {
@@ -175,12 +172,34 @@ impl Authorizer {
                 }
             }
         };
-        Ok(Question {
+        Ok(Resource {
             ty,
+            id: resource_id.map(Into::into),
+            interned,
+        })
+    }
+
+    /// Prepares a question once (the type and permission resolved, the resource
+    /// id interned in every source) for [`Authorizer::ask`]: what a binding caches
+    /// so that its hot path crosses with integers instead of strings.
+    ///
+    /// # Errors
+    /// `request.unknown_resource_type`, `request.unknown_permission`.
+    pub fn question(
+        &self,
+        permission: &str,
+        resource_type: &str,
+        resource_id: Option<&str>,
+    ) -> Result<Question, RequestError> {
+        let resource = self.resource(resource_type, resource_id)?;
+        let bits = self
+            .snapshot
+            .resolve_check(resource.ty, permission, None)?
+            .bits;
+        Ok(Question {
+            resource,
             bits,
             permission: permission.into(),
-            resource_id: resource_id.map(Into::into),
-            interned,
         })
     }
 
@@ -189,15 +208,42 @@ impl Authorizer {
     /// # Errors
     /// Under `optimize`, `request.missing_resource_id`.
     pub fn ask(&self, principal: &Principal, question: &Question) -> Result<bool, RequestError> {
+        let resource = &question.resource;
         let check = eval::Check {
-            ty: question.ty,
+            ty: resource.ty,
             bits: question.bits,
             permission: &question.permission,
-            resource_id: question.resource_id.as_deref(),
+            resource_id: resource.id.as_deref(),
             properties: None,
-            interned: Some(question.interned.as_slice()),
+            interned: Some(resource.interned.as_slice()),
         };
         self.decide(principal, check)
+    }
+
+    /// The permission names of a prepared resource's type, in the order
+    /// [`Authorizer::held`] answers: the catalogue's, then `ALL` where implied.
+    pub fn permission_names(&self, resource: &Resource) -> Vec<&str> {
+        self.snapshot.permission_names(resource.ty).collect()
+    }
+
+    /// [`Authorizer::permissions`] of a prepared resource: per name of
+    /// [`Authorizer::permission_names`], whether the principal holds it.
+    ///
+    /// # Errors
+    /// Under `optimize`, `request.missing_resource_id`.
+    pub fn held(
+        &self,
+        principal: &Principal,
+        resource: &Resource,
+        tenant_id: Option<&str>,
+    ) -> Result<Vec<bool>, RequestError> {
+        self.snapshot.held(
+            principal,
+            resource.ty,
+            resource.id.as_deref(),
+            Some(resource.interned.as_slice()),
+            tenant_id,
+        )
     }
 
     /// A single check as a request with no tenant decides it.
@@ -217,8 +263,16 @@ impl Authorizer {
         tenant_id: Option<&str>,
     ) -> Result<Vec<String>, RequestError> {
         let ty = self.snapshot.resolve_type(resource_type)?;
-        self.snapshot
-            .permissions(principal, ty, resource_id, tenant_id)
+        let held = self
+            .snapshot
+            .held(principal, ty, resource_id, None, tenant_id)?;
+        Ok(self
+            .snapshot
+            .permission_names(ty)
+            .zip(held)
+            .filter(|&(_, held)| held)
+            .map(|(name, _)| name.to_owned())
+            .collect())
     }
 
     /// What a list view may show: every resource of the type, every one except
@@ -291,16 +345,23 @@ impl Authorizer {
     }
 }
 
+/// One resource (its type, and its id if any), resolved and interned once by
+/// [`Authorizer::resource`]; valid for the authorizer that prepared it.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    ty: model::TypeIx,
+    id: Option<Box<str>>,
+    /// The id's index in each source (`None`: no row names it there).
+    interned: Interned,
+}
+
 /// One permission on one resource, resolved and interned once by
 /// [`Authorizer::question`]; valid for the authorizer that prepared it.
 #[derive(Debug, Clone)]
 pub struct Question {
-    ty: model::TypeIx,
+    resource: Resource,
     bits: u32,
     permission: Box<str>,
-    resource_id: Option<Box<str>>,
-    /// The resource id's index in each source (`None`: no row names it there).
-    interned: Interned,
 }
 
 /// A question's resource id per source, inline for the usual single source (the

@@ -362,10 +362,26 @@ pub fn handle_permissions_disagree(
         request.resource_id.as_deref(),
         request.tenant_id.as_deref(),
     );
-    match handle {
-        Ok(handle) if handle == listed => None,
-        handle => Some(format!(
-            "the request lists {listed:?}, its handle {handle:?}"
+    // And through a prepared resource: names and held flags, as bindings ask.
+    let prepared = authorizer
+        .resource(
+            &request.resource_type.to_string(),
+            request.resource_id.as_deref(),
+        )
+        .and_then(|resource| {
+            let held = authorizer.held(&principal, &resource, request.tenant_id.as_deref())?;
+            let names = authorizer.permission_names(&resource);
+            Ok(names
+                .into_iter()
+                .zip(held)
+                .filter(|&(_, held)| held)
+                .map(|(name, _)| name.to_owned())
+                .collect::<Vec<_>>())
+        });
+    match (handle, prepared) {
+        (Ok(handle), Ok(prepared)) if handle == listed && prepared == listed => None,
+        (handle, prepared) => Some(format!(
+            "the request lists {listed:?}, its handle {handle:?}, a prepared resource {prepared:?}"
         )),
     }
 }

@@ -1,11 +1,13 @@
 // The fast path, shared by every entry (web.js, node.js, workerd.js).
 //
 // Crossing into wasm with strings costs more than a decision does, so the hot
-// calls — `check` of a plain request, `checkMany`, `handle.can` — cross with
-// integers: each distinct (permission, resourceType, resourceId) is prepared once
-// by the core (`Authorizer::question`: type and permission resolved, the id
-// interned), each distinct user resolved once (`Authorizer::principal`), and JS
-// keeps the strings → index maps. The core still decides every call; nothing
+// calls — `check` of a plain request, `checkMany`, `handle.can`,
+// `handle.permissions` — cross with integers: each distinct (permission,
+// resourceType, resourceId) is prepared once by the core (`Authorizer::question`:
+// type and permission resolved, the id interned), each distinct (resourceType,
+// resourceId) once for `permissions` (`Authorizer::resource`, with its type's
+// permission names), each distinct user resolved once (`Authorizer::principal`),
+// and JS keeps the strings → index maps. The core still decides every call; nothing
 // here caches a decision. Anything but the plain shape, and every error, takes
 // the full path, so answers and errors are the full path's, byte for byte.
 import { Authorizer, Principal } from "./writ.js";
@@ -20,6 +22,7 @@ const NONE = 0xffffffff; // an index no table holds: answered ERROR by the core
 function tables(owner) {
   return (owner._writ ??= {
     questions: new Map(),
+    resources: new Map(),
     users: new Map(),
     entries: 0,
     resets: 0,
@@ -35,6 +38,7 @@ function tables(owner) {
 function bound(owner, t) {
   if (t.entries < LIMIT) return;
   t.questions.clear();
+  t.resources.clear();
   t.users.clear();
   t.lastPermission = t.lastResourceType = t.lastIds = undefined;
   t.entries = 0;
@@ -93,6 +97,25 @@ function question(owner, t, permission, resourceType, resourceId) {
     t.entries++;
   }
   return index;
+}
+
+/**
+ * The prepared resource ({index, names}; index -1 when the core refused it), or
+ * undefined when a string is not well formed.
+ */
+function resource(handle, t, resourceType, resourceId) {
+  let ids = t.resources.get(resourceType);
+  const key = resourceId === undefined ? NO_ID : resourceId;
+  let prepared = ids?.get(key);
+  if (prepared === undefined) {
+    if (!wellFormed(resourceType) || (resourceId !== undefined && !wellFormed(resourceId))) return undefined;
+    if (ids === undefined) t.resources.set(resourceType, (ids = new Map()));
+    const index = handle._resource(resourceType, resourceId);
+    prepared = { index, names: index < 0 ? undefined : handle._names(index) };
+    ids.set(key, prepared);
+    t.entries++;
+  }
+  return prepared;
 }
 
 /** The resolved principal's index, as `question` answers. */
@@ -225,4 +248,27 @@ Principal.prototype.can = function can(permission, resourceType, resourceId) {
     }
   }
   return fullCan.call(this, permission, resourceType, resourceId);
+};
+
+const fullPermissions = Principal.prototype.permissions;
+Principal.prototype.permissions = function permissions(resourceType, resourceId, tenantId) {
+  const t = this._writ;
+  if (
+    t !== undefined &&
+    tenantId === undefined &&
+    typeof resourceType === "string" &&
+    (resourceId === undefined || typeof resourceId === "string")
+  ) {
+    bound(this, t);
+    const prepared = resource(this, t, resourceType, resourceId);
+    if (prepared !== undefined && prepared.index >= 0) {
+      const held = this._held(prepared.index);
+      if (held !== undefined) {
+        const names = [];
+        for (let i = 0; i < held.length; i++) if (held[i] === 1) names.push(prepared.names[i]);
+        return names;
+      }
+    }
+  }
+  return fullPermissions.call(this, resourceType, resourceId, tenantId);
 };

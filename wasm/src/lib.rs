@@ -25,7 +25,7 @@ use writ_core::wire::{
     AssignmentDoc, ErrorDoc, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc, RequestDoc,
     TypeRef,
 };
-use writ_core::{Question, RequestError, SnapshotError};
+use writ_core::{Question, RequestError, Resource, SnapshotError};
 
 /// What `checkMany` answers for each request, one byte per request.
 #[wasm_bindgen]
@@ -50,12 +50,13 @@ pub struct Authorizer {
 }
 
 /// The core's authorizer and the tables behind the integer fast path (`js/fast.js`):
-/// questions prepared once and principals resolved once, by index. The JS side
-/// maps strings to these indices and bounds both tables (`_forget`).
+/// questions and resources prepared once and principals resolved once, by index.
+/// The JS side maps strings to these indices and bounds the tables (`_forget`).
 #[derive(Debug)]
 struct Shared {
     authorizer: writ_core::Authorizer,
     questions: RefCell<Vec<Question>>,
+    resources: RefCell<Vec<Resource>>,
     principals: RefCell<Vec<writ_core::Principal>>,
 }
 
@@ -108,8 +109,37 @@ impl Shared {
             })
     }
 
+    fn resource(&self, resource_type: &str, resource_id: Option<&str>) -> i32 {
+        push(
+            &self.resources,
+            self.authorizer.resource(resource_type, resource_id),
+        )
+    }
+
+    /// Per permission name of the prepared resource, 1 when held; `None` for an
+    /// index no table holds or an error, so that the caller takes the full path.
+    fn held(&self, principal: &writ_core::Principal, resource: u32) -> Option<Vec<u8>> {
+        let resources = self.resources.borrow();
+        let resource = resources.get(resource as usize)?;
+        let held = self.authorizer.held(principal, resource, None).ok()?;
+        Some(held.into_iter().map(u8::from).collect())
+    }
+
+    /// The permission names [`Self::held`] answers for, in order.
+    fn names(&self, resource: u32) -> JsValue {
+        let resources = self.resources.borrow();
+        resources
+            .get(resource as usize)
+            .map_or(JsValue::NULL, |resource| {
+                // As owned strings: the `Vec<String>` answers already serialize so.
+                let names = self.authorizer.permission_names(resource);
+                to_js(&names.into_iter().map(str::to_owned).collect::<Vec<_>>())
+            })
+    }
+
     fn forget(&self) {
         self.questions.borrow_mut().clear();
+        self.resources.borrow_mut().clear();
         self.principals.borrow_mut().clear();
     }
 }
@@ -151,6 +181,7 @@ impl Authorizer {
                 inner: Rc::new(Shared {
                     authorizer,
                     questions: RefCell::default(),
+                    resources: RefCell::default(),
                     principals: RefCell::default(),
                 }),
             })
@@ -433,6 +464,26 @@ impl Principal {
     #[wasm_bindgen(js_name = _ask, skip_typescript)]
     pub fn ask(&self, question: u32) -> u8 {
         self.authorizer.ask(&self.principal, question)
+    }
+
+    /// Fast path: prepares a resource (for `permissions`) in the authorizer's table.
+    #[wasm_bindgen(js_name = _resource, skip_typescript)]
+    pub fn resource(&self, resource_type: &str, resource_id: Option<String>) -> i32 {
+        self.authorizer
+            .resource(resource_type, resource_id.as_deref())
+    }
+
+    /// Fast path: per name of `_names(resource)`, 1 when this principal holds it;
+    /// `undefined` when the full path must answer.
+    #[wasm_bindgen(js_name = _held, skip_typescript)]
+    pub fn held(&self, resource: u32) -> Option<Vec<u8>> {
+        self.authorizer.held(&self.principal, resource)
+    }
+
+    /// Fast path: the permission names of a prepared resource's type.
+    #[wasm_bindgen(js_name = _names, skip_typescript)]
+    pub fn names(&self, resource: u32) -> JsValue {
+        self.authorizer.names(resource)
     }
 
     /// Fast path: empties the authorizer's question and principal tables.

@@ -61,6 +61,45 @@ test("plain requests: check, checkMany and handle.can agree with the full path",
   authorizer.free();
 });
 
+test("handle.permissions agrees with the request's permissions, prepared or not, whatever the arguments", () => {
+  const authorizer = Authorizer.fromJson(org);
+  const listed = (request) => {
+    try {
+      return authorizer.permissions(JSON.stringify(request));
+    } catch (error) {
+      return `error ${error.code}`;
+    }
+  };
+  const types = ["PROCESS_DEFINITION", "TASK", "6", 6, "NOPE"];
+  const ids = [undefined, "*", "invoice", "other", "lone\uD800"];
+  const seen = new Set();
+  for (const user of users) {
+    const handle = authorizer.principal({ user });
+    for (let round = 0; round < 2; round++) {
+      for (const resourceType of types) {
+        for (const resourceId of ids) {
+          for (const tenantId of [undefined, "acme"]) {
+            let answer;
+            try {
+              answer = handle.permissions(resourceType, resourceId, tenantId);
+            } catch (error) {
+              answer = `error ${error.code}`;
+            }
+            const expected = resourceId?.isWellFormed() === false
+              ? listed({ user, resourceType, resourceId: resourceId.replace("\uD800", "\uFFFD"), tenantId })
+              : listed({ user, resourceType, resourceId, tenantId });
+            assert.deepEqual(answer, expected, JSON.stringify({ user, resourceType, resourceId, tenantId, round }));
+            seen.add(typeof answer === "string" ? answer : answer.length > 0 ? "some" : "none");
+          }
+        }
+      }
+    }
+    handle.free();
+  }
+  assert.deepEqual([...seen].sort(), ["error request.unknown_resource_type", "none", "some"]);
+  authorizer.free();
+});
+
 test("other shapes take the full path and answer as it does", () => {
   const authorizer = Authorizer.fromJson(org);
   const inherited = Object.create({ user: "piggy" });

@@ -66,7 +66,7 @@ function answer(authorizer, kase) {
   let value;
   const error = thrown(() => {
     if (kase.check) value = { decision: authorizer.explain(kase.check), fast: authorizer.check(kase.check), can: handleCan(authorizer, kase.check) };
-    else if (kase.permissions) value = authorizer.permissions(kase.permissions);
+    else if (kase.permissions) value = { listed: authorizer.permissions(kase.permissions), handle: handlePermissions(authorizer, kase.permissions) };
     else if (kase.list) value = authorizer.list(kase.list);
     else if (kase.claims) value = authorizer.claims(kase.claims);
     else if (kase.assign) value = authorizer.checkAssignment(kase.assign);
@@ -87,6 +87,22 @@ function handleCan(authorizer, request) {
     const first = handle.can(permission, resourceType, resourceId);
     const again = handle.can(permission, resourceType, resourceId);
     return first === again ? first : `first ${first}, then ${again}`;
+  } finally {
+    handle.free();
+  }
+}
+
+/**
+ * What a principal handle's `permissions` answers for the same question (through
+ * js/fast.js, twice: preparing, then prepared).
+ */
+function handlePermissions(authorizer, request) {
+  const { resourceType, resourceId, tenantId, ...who } = request;
+  const handle = authorizer.principal(who);
+  try {
+    const first = handle.permissions(resourceType, resourceId, tenantId);
+    const again = handle.permissions(resourceType, resourceId, tenantId);
+    return isDeepEqual(first, again) ? first : `first ${JSON.stringify(first)}, then ${JSON.stringify(again)}`;
   } finally {
     handle.free();
   }
@@ -114,8 +130,10 @@ function compare(kase, value, native) {
     if (expect.via !== undefined && expect.via !== decision.via)
       problems.push(`via ${decision.via} (expected ${expect.via})`);
   } else if (kase.permissions) {
-    if (expect.permissions !== undefined && !isDeepEqual(value, expect.permissions))
-      problems.push(`permissions ${JSON.stringify(value)} (expected ${JSON.stringify(expect.permissions)})`);
+    const { listed, handle } = value;
+    if (!isDeepEqual(handle, listed)) problems.push(`handle.permissions ${JSON.stringify(handle)}, the request ${JSON.stringify(listed)}`);
+    if (expect.permissions !== undefined && !isDeepEqual(listed, expect.permissions))
+      problems.push(`permissions ${JSON.stringify(listed)} (expected ${JSON.stringify(expect.permissions)})`);
   } else if (kase.list) {
     if (expect.list !== undefined && !isDeepEqual(value, expect.list))
       problems.push(`list ${JSON.stringify(value)} (expected ${JSON.stringify(expect.list)})`);
