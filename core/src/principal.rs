@@ -315,10 +315,11 @@ impl Snapshot {
         }
     }
 
-    /// Readies a principal for many checks (a handle): under `camunda7` and
-    /// `optimize`, the wildcard bits of every type at the user and group level.
+    /// Readies a principal for many checks (a handle): under `camunda7`, the
+    /// wildcard bits of every type at the user and group level (`optimize` and
+    /// `grants` decide without them).
     pub(crate) fn prepare(&self, principal: &mut Principal) {
-        if principal.profile == ProfileName::Grants {
+        if principal.profile != ProfileName::Camunda7 {
             return;
         }
         let types = self.catalogue.types.len();

@@ -12,7 +12,7 @@
 // the full path, so answers and errors are the full path's, byte for byte.
 import { Authorizer, Principal } from "./writ.js";
 
-/** Entries (questions + principals) kept before both tables are emptied. */
+/** Entries (questions, resources, principals) kept before the tables are emptied. */
 const LIMIT = 1 << 16;
 const NO_ID = Symbol("no resource id");
 const ALLOWED = 1;
@@ -34,7 +34,7 @@ function tables(owner) {
   });
 }
 
-/** Empties both tables (JS and wasm) once they hold LIMIT entries. */
+/** Empties the tables (JS and wasm) once they hold LIMIT entries. */
 function bound(owner, t) {
   if (t.entries < LIMIT) return;
   t.questions.clear();
@@ -84,16 +84,15 @@ function newIds(t, permission, resourceType) {
  * towards LIMIT create maps).
  */
 function question(owner, t, permission, resourceType, resourceId) {
-  let ids = idsOf(t, permission, resourceType);
+  const ids = idsOf(t, permission, resourceType);
   const key = resourceId === undefined ? NO_ID : resourceId;
   let index = ids?.get(key);
   if (index === undefined) {
     if (!wellFormed(permission) || !wellFormed(resourceType) || (resourceId !== undefined && !wellFormed(resourceId))) {
       return ILL_FORMED;
     }
-    ids ??= newIds(t, permission, resourceType);
     index = owner._question(permission, resourceType, resourceId);
-    ids.set(key, index);
+    (ids ?? newIds(t, permission, resourceType)).set(key, index);
     t.entries++;
   }
   return index;
@@ -101,18 +100,21 @@ function question(owner, t, permission, resourceType, resourceId) {
 
 /**
  * The prepared resource ({index, names}; index -1 when the core refused it), or
- * undefined when a string is not well formed.
+ * undefined when a string is not well formed. The permission names are fetched
+ * once per resource type and shared by its resources.
  */
 function resource(handle, t, resourceType, resourceId) {
-  let ids = t.resources.get(resourceType);
+  let byType = t.resources.get(resourceType);
   const key = resourceId === undefined ? NO_ID : resourceId;
-  let prepared = ids?.get(key);
+  let prepared = byType?.ids.get(key);
   if (prepared === undefined) {
     if (!wellFormed(resourceType) || (resourceId !== undefined && !wellFormed(resourceId))) return undefined;
-    if (ids === undefined) t.resources.set(resourceType, (ids = new Map()));
     const index = handle._resource(resourceType, resourceId);
-    prepared = { index, names: index < 0 ? undefined : handle._names(index) };
-    ids.set(key, prepared);
+    const names = index < 0 ? undefined : (byType?.names ?? handle._names(index));
+    if (byType === undefined) t.resources.set(resourceType, (byType = { ids: new Map(), names }));
+    byType.names ??= names;
+    prepared = { index, names };
+    byType.ids.set(key, prepared);
     t.entries++;
   }
   return prepared;

@@ -378,7 +378,7 @@ impl Authorizer {
             .collect()
     }
 
-    /// Fast path: empties the question and principal tables.
+    /// Fast path: empties the question, resource and principal tables.
     #[wasm_bindgen(js_name = _forget, skip_typescript)]
     pub fn forget(&self) {
         self.inner.forget();
@@ -486,7 +486,7 @@ impl Principal {
         self.authorizer.names(resource)
     }
 
-    /// Fast path: empties the authorizer's question and principal tables.
+    /// Fast path: empties the authorizer's question, resource and principal tables.
     #[wasm_bindgen(js_name = _forget, skip_typescript)]
     pub fn forget(&self) {
         self.authorizer.forget();

@@ -176,6 +176,13 @@ test("inputs JSON.stringify would write differently take the full path", () => {
     assert.deepEqual(both(request), ["error request.malformed", "error request.malformed"], part);
     assert.deepEqual([...authorizer.checkMany([request])], [2], part);
   }
+  // A freed handle throws, and leaves nothing behind either.
+  const freed = authorizer.principal({ user: "piggy" });
+  freed.free();
+  assert.throws(() => freed.can("READ", "FRESH_TYPE_NAME", "x"));
+  assert.throws(() => freed.permissions("FRESH_TYPE_NAME", "x"));
+  assert.equal(authorizer._writ.questions.has("READ") && authorizer._writ.questions.get("READ").has("FRESH_TYPE_NAME"), false);
+  assert.equal(authorizer._writ.resources.has("FRESH_TYPE_NAME"), false);
   // Nothing is kept for them: the tables grow only by entries that count towards
   // their bound.
   const tables = structuredClone([...authorizer._writ.questions].map(([p, byType]) => [p, [...byType.keys()]]));
