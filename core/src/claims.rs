@@ -1,7 +1,7 @@
 //! Token claims for mapping rules: a claim name (plain, or a JSONPath beginning
 //! with `$`) and how a rule's value is compared with what it finds.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::wire::ClaimOperator;
 
@@ -71,11 +71,11 @@ impl ClaimPath {
     }
 
     /// Every value the path selects in the claims.
-    fn select<'c>(&self, claims: &'c Map<String, Value>) -> Vec<&'c Value> {
+    fn select<'c>(&self, claims: &'c Map) -> Vec<&'c Value> {
         let mut current: Vec<&Value> = Vec::new();
         let mut steps = self.steps.iter();
         match steps.next() {
-            Some(Step::Member(name)) => current.extend(claims.get(&**name)),
+            Some(Step::Member(name)) => current.extend(claims.get(name)),
             Some(Step::Wildcard) => current.extend(claims.values()),
             Some(Step::Index(_)) | None => return Vec::new(),
         }
@@ -85,7 +85,7 @@ impl ClaimPath {
                 .flat_map(|value| -> Vec<&Value> {
                     match (step, value) {
                         (Step::Member(name), Value::Object(map)) => {
-                            map.get(&**name).into_iter().collect()
+                            map.get(name).into_iter().collect()
                         }
                         (Step::Index(i), Value::Array(items)) => {
                             items.get(*i).into_iter().collect()
@@ -104,7 +104,7 @@ impl ClaimPath {
     /// an array claim, exact equality otherwise).
     pub(crate) fn matches(
         &self,
-        claims: &Map<String, Value>,
+        claims: &Map,
         value: &str,
         operator: Option<ClaimOperator>,
     ) -> bool {
@@ -133,11 +133,12 @@ impl ClaimPath {
     }
 }
 
-/// Case-sensitive equality; numbers and booleans compare by their JSON text.
+/// Case-sensitive equality; numbers and booleans compare by their JSON text
+/// (a number as the token wrote it: `1e2` is not `100`).
 fn equals(found: &Value, value: &str) -> bool {
     match found {
         Value::String(text) => text == value,
-        Value::Number(number) => number.to_string() == value,
+        Value::Number(number) => **number == *value,
         Value::Bool(flag) => value == if *flag { "true" } else { "false" },
         Value::Null | Value::Array(_) | Value::Object(_) => false,
     }
@@ -147,8 +148,8 @@ fn equals(found: &Value, value: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn claims(json: &str) -> Map<String, Value> {
-        serde_json::from_str(json).unwrap()
+    fn claims(json: &str) -> Map {
+        crate::wire::read(json).unwrap()
     }
 
     #[test]

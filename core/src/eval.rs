@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use crate::camunda7::{self, Outcome, Query, Target};
 use crate::catalogue::ALL_BITS;
 use crate::error::RequestError;
+use crate::json::Map;
 use crate::model::{ResIx, Snapshot, Source, TypeIx};
 use crate::optimize::{self, Cause, IdState};
 use crate::principal::{Principal, SourcePrincipal};
-use serde_json::{Map, Value};
 
 use crate::grants::GrantQuery;
 use crate::wire::{CheckDoc, ExplanationDoc, Level, ListDoc, ProfileName, RequestDoc, TypeRef};
@@ -24,7 +24,7 @@ pub(crate) struct Check<'r> {
     /// resource; under `optimize`, `"*"` asks whether the user may see all.
     pub resource_id: Option<&'r str>,
     /// `grants`: the resource's properties, for PROPERTY grants.
-    pub properties: Option<&'r Map<String, Value>>,
+    pub properties: Option<&'r Map>,
     /// `resource_id` already interned in every source (a prepared
     /// [`crate::Question`]), so the hot path does not hash it again.
     pub interned: Option<&'r [Option<ResIx>]>,

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::catalogue::{EMPORIX_HOLD, EMPORIX_SCOPE};
 use crate::error::{RequestError, SnapshotError};
@@ -33,7 +33,7 @@ pub(crate) struct GrantQuery<'r> {
     pub ty: TypeIx,
     pub bits: u32,
     pub resource_id: Option<&'r str>,
-    pub properties: Option<&'r Map<String, Value>>,
+    pub properties: Option<&'r Map>,
 }
 
 impl Snapshot {
@@ -545,7 +545,7 @@ impl Snapshot {
 /// user's id matches `assignee` and `candidateUsers`; the principal's group ids
 /// match `candidateGroups`.
 fn property_holds(
-    properties: Option<&Map<String, Value>>,
+    properties: Option<&Map>,
     name: &str,
     username: Option<&str>,
     in_groups: &dyn Fn(&str) -> bool,

@@ -1,26 +1,31 @@
-//! The JSON decoder behind every document writ reads (snapshots, requests, the
-//! importers' dumps): a serde `Deserializer` over text.
+//! The JSON reader behind every document writ reads, and the writer of every
+//! answer it gives.
 //!
 //! It accepts what `serde_json` accepts (RFC 8259; nesting up to 128 deep; lone
 //! surrogate escapes refused) and words its errors the same way, with a line
 //! and column that [`crate::json_path`] turns into the path of the value at fault.
-//! It exists for size: every `deserialize_*` call of the wire types' derived code
-//! is a copy of the decoder's generic part, so that part here only dispatches and
-//! the parsing (whitespace, strings, numbers, the punctuation between values) is
-//! one non-generic copy. `serde_json`'s own decoder, tuned for speed, compiled to
-//! about a fifth of the JavaScript package. Answers are still written with
-//! `serde_json`, and claims are still `serde_json::Value`s.
+//! The wire documents (`wire/decode.rs`) are read through the typed calls below
+//! (`read_str`, `read_object`, …): hand-written decoders over one non-generic
+//! reader, because serde derive compiled every wire type's visitors into the
+//! JavaScript package (two fifths of it). The serde `Deserializer` over the same
+//! reader ([`from_str`], in `json/serde_de.rs`) serves the importers and the
+//! tests' oracles.
 
 use std::fmt;
 
-use serde::de::value::StrDeserializer;
-use serde::de::{self, DeserializeSeed, Expected, Unexpected, Visitor};
+mod serde_de;
+mod value;
+mod write;
+
+pub use serde_de::from_str;
+pub use value::{Map, Value};
+pub use write::{ObjectWriter, write_str, write_strs, write_u64};
 
 /// Nesting deeper than this is refused (as `serde_json` does), so that a hostile
 /// document cannot exhaust the stack.
 const MAX_DEPTH: u8 = 128;
 
-/// A decoding error: serde's message and, for errors found in the text, where.
+/// A decoding error: the message and, for errors found in the text, where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     message: Box<str>,
@@ -58,65 +63,71 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-impl de::Error for Error {
-    fn custom<T: fmt::Display>(message: T) -> Self {
-        Self {
-            message: message.to_string().into(),
-            line: 0,
-            column: 0,
+/// A value of the wrong type, in JSON's words as `serde_json` writes them.
+#[derive(Debug)]
+enum Found {
+    Null,
+    Bool(bool),
+    Unsigned(u64),
+    Signed(i64),
+    /// The value, and the number as the text writes it.
+    Float(f64, Box<str>),
+    Str(Box<str>),
+    Seq,
+    Map,
+}
+
+impl fmt::Display for Found {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Null => f.write_str("null"),
+            Self::Bool(value) => write!(f, "boolean `{value}`"),
+            Self::Unsigned(value) => write!(f, "integer `{value}`"),
+            Self::Signed(value) => write!(f, "integer `{value}`"),
+            Self::Float(_, text) => write!(f, "floating point `{text}`"),
+            Self::Str(text) => {
+                // As Rust's `{:?}` writes the strings of JSON documents.
+                f.write_str("string \"")?;
+                for c in text.chars() {
+                    match c {
+                        '"' => f.write_str("\\\"")?,
+                        '\\' => f.write_str("\\\\")?,
+                        '\n' => f.write_str("\\n")?,
+                        '\r' => f.write_str("\\r")?,
+                        '\t' => f.write_str("\\t")?,
+                        '\0' => f.write_str("\\0")?,
+                        c if c < ' ' => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+                        c => write!(f, "{c}")?,
+                    }
+                }
+                f.write_str("\"")
+            }
+            Self::Seq => f.write_str("sequence"),
+            Self::Map => f.write_str("map"),
         }
-    }
-
-    #[cold]
-    fn invalid_type(unexpected: Unexpected<'_>, expected: &dyn Expected) -> Self {
-        Self::custom(format_args!(
-            "invalid type: {}, expected {expected}",
-            Json(unexpected)
-        ))
-    }
-
-    #[cold]
-    fn invalid_value(unexpected: Unexpected<'_>, expected: &dyn Expected) -> Self {
-        Self::custom(format_args!(
-            "invalid value: {}, expected {expected}",
-            Json(unexpected)
-        ))
     }
 }
 
-/// What was found, in JSON's words as `serde_json` writes them: `null` rather
-/// than serde's "unit value", and floats as JSON writes them (which also keeps
-/// the standard library's float formatting, 9 KB, out of the package).
-struct Json<'a>(Unexpected<'a>);
+/// `expected {names}`, as serde words a list of field or variant names.
+struct OneOf(&'static [&'static str]);
 
-impl fmt::Display for Json<'_> {
+impl fmt::Display for OneOf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Unexpected::Unit => f.write_str("null"),
-            Unexpected::Float(value) => match serde_json::Number::from_f64(value) {
-                Some(number) => write!(f, "floating point `{number}`"),
-                None => f.write_str("floating point"),
-            },
-            unexpected => unexpected.fmt(f),
+            [] => Ok(()),
+            [one] => write!(f, "`{one}`"),
+            [a, b] => write!(f, "`{a}` or `{b}`"),
+            names => {
+                f.write_str("one of ")?;
+                for (i, name) in names.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "`{name}`")?;
+                }
+                Ok(())
+            }
         }
-    }
-}
-
-/// Decodes one JSON document into `T`; nothing but whitespace may follow it.
-///
-/// # Errors
-/// Invalid JSON, or JSON of another shape than `T`'s.
-pub fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T, Error> {
-    let mut decoder = Decoder {
-        text,
-        index: 0,
-        depth: MAX_DEPTH,
-        scratch: String::new(),
-    };
-    let value = T::deserialize(&mut decoder)?;
-    match decoder.whitespace() {
-        None => Ok(value),
-        Some(_) => Err(decoder.peek_error("trailing characters")),
     }
 }
 
@@ -145,7 +156,10 @@ enum Token<'de, 's> {
     Object,
 }
 
-struct Decoder<'de> {
+/// Reads JSON text: the one reader under the wire documents' decoders
+/// ([`crate::wire::Decode`]) and under the serde `Deserializer` ([`from_str`]).
+#[derive(Debug)]
+pub struct Decoder<'de> {
     text: &'de str,
     index: usize,
     /// Levels of nesting still allowed.
@@ -287,7 +301,7 @@ impl<'de> Decoder<'de> {
             b't' => self.ident(b"true").map(|()| Token::Bool(true)),
             b'f' => self.ident(b"false").map(|()| Token::Bool(false)),
             b'-' | b'0'..=b'9' => self.number().map(Token::Number),
-            b'"' => self.string().map(Token::Str),
+            b'"' => self.scan_string().map(Token::Str),
             b'[' | b'{' => {
                 self.enter()?;
                 Ok(if first == b'[' {
@@ -315,7 +329,7 @@ impl<'de> Decoder<'de> {
     }
 
     /// Reads a string (its opening quote, next, included).
-    fn string(&mut self) -> Result<Str<'de, '_>, Error> {
+    fn scan_string(&mut self) -> Result<Str<'de, '_>, Error> {
         let text = self.text;
         let bytes = text.as_bytes();
         self.index += 1;
@@ -574,10 +588,10 @@ impl<'de> Decoder<'de> {
     }
 
     /// The first byte of the next value, which must be one of `wanted` (`0` for
-    /// any number); anything else is read and refused as an invalid type, as
-    /// `serde_json` refuses it. The typed readers below share this, so that each
-    /// wire type's derived code carries only the visitor calls its type can take.
-    fn wanted(&mut self, wanted: &[u8], expected: &dyn Expected) -> Result<u8, Error> {
+    /// any number); otherwise the value found, read so far that the error's
+    /// position names it (after its first byte, a container's bracket
+    /// included, so that its path names the value, also an element).
+    fn kind(&mut self, wanted: &[u8]) -> Result<Result<u8, Found>, Error> {
         let Some(first) = self.whitespace() else {
             return Err(self.peek_error("EOF while parsing a value"));
         };
@@ -586,60 +600,52 @@ impl<'de> Decoder<'de> {
             other => other,
         };
         if wanted.contains(&kind) {
-            return Ok(first);
+            return Ok(Ok(first));
         }
-        // The error is placed after the value's first byte (a container's
-        // bracket included), so that its path names the value, also an element.
-        let unexpected = match first {
+        let start = self.index;
+        let found = match first {
             b'[' => {
                 self.index += 1;
-                Unexpected::Seq
+                Found::Seq
             }
             b'{' => {
                 self.index += 1;
-                Unexpected::Map
+                Found::Map
             }
             _ => match self.token()? {
-                Token::Null => Unexpected::Unit,
-                Token::Bool(value) => Unexpected::Bool(value),
-                Token::Number(Number::Unsigned(value)) => Unexpected::Unsigned(value),
-                Token::Number(Number::Signed(value)) => Unexpected::Signed(value),
-                Token::Number(Number::Float(value)) => Unexpected::Float(value),
-                Token::Str(Str::Borrowed(value) | Str::Copied(value)) => {
-                    let error = de::Error::invalid_type(Unexpected::Str(value), expected);
-                    return Err(self.fix_position(error));
+                Token::Null => Found::Null,
+                Token::Bool(value) => Found::Bool(value),
+                Token::Number(Number::Unsigned(value)) => Found::Unsigned(value),
+                Token::Number(Number::Signed(value)) => Found::Signed(value),
+                Token::Number(Number::Float(value)) => {
+                    let text = self.text.get(start..self.index).unwrap_or_default();
+                    Found::Float(value, text.into())
                 }
+                Token::Str(Str::Borrowed(value) | Str::Copied(value)) => Found::Str(value.into()),
                 Token::Array | Token::Object => return Err(self.peek_error("expected value")),
             },
         };
-        Err(self.fix_position(de::Error::invalid_type(unexpected, expected)))
+        Ok(Err(found))
     }
 
-    fn string_value(&mut self, expected: &dyn Expected) -> Result<Str<'de, '_>, Error> {
-        self.wanted(b"\"", expected)?;
-        self.string()
-    }
-
-    fn number_value(&mut self, expected: &dyn Expected) -> Result<Number, Error> {
-        self.wanted(b"0", expected)?;
-        self.number()
-    }
-
-    fn bool_value(&mut self, expected: &dyn Expected) -> Result<bool, Error> {
-        if self.wanted(b"tf", expected)? == b't' {
-            self.ident(b"true").map(|()| true)
-        } else {
-            self.ident(b"false").map(|()| false)
+    /// [`Self::kind`], refusing what is not wanted as "invalid type".
+    fn wanted(&mut self, wanted: &[u8], expected: &str) -> Result<u8, Error> {
+        match self.kind(wanted)? {
+            Ok(first) => Ok(first),
+            Err(found) => Err(self.invalid_type(&found, expected)),
         }
     }
 
-    /// Opens an array or object as `wanted` allows; whether it is an object.
-    fn open(&mut self, wanted: &[u8], expected: &dyn Expected) -> Result<bool, Error> {
-        let first = self.wanted(wanted, expected)?;
-        self.enter()?;
-        Ok(first == b'{')
+    #[cold]
+    fn invalid_type(&self, found: &Found, expected: &str) -> Error {
+        self.message(format_args!("invalid type: {found}, expected {expected}"))
     }
 
+    /// An error with a message, placed here.
+    #[cold]
+    fn message(&self, message: fmt::Arguments<'_>) -> Error {
+        self.error(&message.to_string())
+    }
     /// Reads the bracket (next) that opens a container, one level deeper.
     fn enter(&mut self) -> Result<(), Error> {
         self.depth -= 1;
@@ -679,7 +685,7 @@ impl<'de> Decoder<'de> {
 
     /// Reads an object key (its opening quote is next).
     fn key(&mut self) -> Result<&str, Error> {
-        match self.string()? {
+        match self.scan_string()? {
             Str::Borrowed(key) | Str::Copied(key) => Ok(key),
         }
     }
@@ -730,387 +736,340 @@ impl<'de> Decoder<'de> {
     }
 }
 
-/// Methods that read like another: every number type reads as a number (the
-/// visitor checks the range), every string as a string.
-macro_rules! forward_to {
-    ($($target:ident => $($method:ident)+;)+) => {
-        $($(
-            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-                self.$target(visitor)
-            }
-        )+)+
-    };
-}
-
-impl<'de> de::Deserializer<'de> for &mut Decoder<'de> {
-    type Error = Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let visited = match self.token()? {
-            Token::Null => visitor.visit_unit(),
-            Token::Bool(value) => visitor.visit_bool(value),
-            Token::Number(Number::Unsigned(value)) => visitor.visit_u64(value),
-            Token::Number(Number::Signed(value)) => visitor.visit_i64(value),
-            Token::Number(Number::Float(value)) => visitor.visit_f64(value),
-            Token::Str(Str::Borrowed(value)) => visitor.visit_borrowed_str(value),
-            Token::Str(Str::Copied(value)) => visitor.visit_str(value),
-            Token::Array => {
-                let visited = visitor.visit_seq(Access::new(self));
-                return self.close(visited, b']');
-            }
-            Token::Object => {
-                let visited = visitor.visit_map(Access::new(self));
-                return self.close(visited, b'}');
-            }
-        };
-        visited.map_err(|error| self.fix_position(error))
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        if self.whitespace() == Some(b'n') {
-            self.ident(b"null")?;
-            visitor.visit_none()
-        } else {
-            visitor.visit_some(self)
+/// The typed reading calls of the wire decoders (`wire/decode.rs`). Each reads
+/// one value and refuses any other in `serde_json`'s words; the error's
+/// position leads [`crate::json_path`] to the value at fault.
+impl<'de> Decoder<'de> {
+    pub(crate) fn new(text: &'de str) -> Self {
+        Self {
+            text,
+            index: 0,
+            depth: MAX_DEPTH,
+            scratch: String::new(),
         }
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        visitor.visit_newtype_struct(self)
+    /// Nothing but whitespace may follow the document.
+    pub(crate) fn finish(&mut self) -> Result<(), Error> {
+        match self.whitespace() {
+            None => Ok(()),
+            Some(_) => Err(self.peek_error("trailing characters")),
+        }
     }
 
-    /// Unit variants only, named by a string: the wire has no other enums
-    /// (tagged ones go through `deserialize_any`). Anything else is refused with
-    /// `serde_json`'s words.
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Error> {
+    /// Reads a `null` if one is next (an absent optional value).
+    pub(crate) fn read_null(&mut self) -> Result<bool, Error> {
+        if self.whitespace() == Some(b'n') {
+            self.ident(b"null")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    pub(crate) fn read_str(&mut self) -> Result<&str, Error> {
+        self.wanted(b"\"", "a string")?;
+        match self.scan_string()? {
+            Str::Borrowed(text) | Str::Copied(text) => Ok(text),
+        }
+    }
+
+    pub(crate) fn read_string(&mut self) -> Result<String, Error> {
+        self.read_str().map(str::to_owned)
+    }
+
+    pub(crate) fn read_bool(&mut self) -> Result<bool, Error> {
+        if self.wanted(b"tf", "a boolean")? == b't' {
+            self.ident(b"true").map(|()| true)
+        } else {
+            self.ident(b"false").map(|()| false)
+        }
+    }
+
+    pub(crate) fn read_u32(&mut self) -> Result<u32, Error> {
+        self.wanted(b"0", "u32")?;
+        let start = self.index;
+        let found = match self.number()? {
+            Number::Unsigned(value) => match u32::try_from(value) {
+                Ok(value) => return Ok(value),
+                Err(_) => Found::Unsigned(value),
+            },
+            Number::Signed(value) => Found::Signed(value),
+            Number::Float(value) => {
+                let text = self.text.get(start..self.index).unwrap_or_default();
+                return Err(self.invalid_type(&Found::Float(value, text.into()), "u32"));
+            }
+        };
+        Err(self.message(format_args!("invalid value: {found}, expected u32")))
+    }
+
+    /// A resource type: a name, or an integer id within `u32`.
+    pub(crate) fn read_name_or_id(&mut self) -> Result<Result<u32, String>, Error> {
+        const EXPECTED: &str = "a resource type name or integer id";
+        if self.wanted(b"\"0", EXPECTED)? == b'"' {
+            return self.read_string().map(Err);
+        }
+        let start = self.index;
+        let out_of_range = match self.number()? {
+            Number::Unsigned(id) => match u32::try_from(id) {
+                Ok(id) => return Ok(Ok(id)),
+                Err(_) => Found::Unsigned(id),
+            },
+            Number::Signed(id) => Found::Signed(id),
+            Number::Float(value) => {
+                let text = self.text.get(start..self.index).unwrap_or_default();
+                return Err(self.invalid_type(&Found::Float(value, text.into()), EXPECTED));
+            }
+        };
+        let id = match out_of_range {
+            Found::Unsigned(id) => id.to_string(),
+            Found::Signed(id) => id.to_string(),
+            _ => String::new(),
+        };
+        Err(self.message(format_args!("resource type id {id} is out of range")))
+    }
+
+    /// A unit variant, named by a string: its position in `variants`.
+    pub(crate) fn read_variant(
+        &mut self,
+        variants: &'static [&'static str],
+    ) -> Result<usize, Error> {
         match self.whitespace() {
             Some(b'"') => {}
             Some(_) => return Err(self.peek_error("expected value")),
             None => return Err(self.peek_error("EOF while parsing a value")),
         }
-        let visited = visitor.visit_enum(StrDeserializer::new(self.key()?));
-        visited.map_err(|error| self.fix_position(error))
+        let name = self.key()?;
+        if let Some(position) = variants.iter().position(|variant| *variant == name) {
+            return Ok(position);
+        }
+        let name = name.to_owned();
+        Err(self.unknown("variant", name, variants))
     }
 
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let value = self.bool_value(&visitor)?;
-        visitor
-            .visit_bool(value)
-            .map_err(|error| self.fix_position(error))
+    #[cold]
+    fn unknown(&self, what: &str, name: String, known: &'static [&'static str]) -> Error {
+        if known.is_empty() {
+            self.message(format_args!(
+                "unknown {what} `{name}`, there are no {what}s"
+            ))
+        } else {
+            self.message(format_args!(
+                "unknown {what} `{name}`, expected {}",
+                OneOf(known)
+            ))
+        }
     }
 
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let visited = match self.number_value(&visitor)? {
-            Number::Unsigned(value) => visitor.visit_u64(value),
-            Number::Signed(value) => visitor.visit_i64(value),
-            Number::Float(value) => visitor.visit_f64(value),
+    /// Opens an array: [`Items::next`] then says whether an element follows.
+    pub(crate) fn read_array(&mut self) -> Result<Items, Error> {
+        self.wanted(b"[", "a sequence")?;
+        self.enter()?;
+        Ok(Items {
+            first: true,
+            close: b']',
+        })
+    }
+
+    /// Opens an object read as a map: [`Items::next_key`] gives each key.
+    pub(crate) fn read_map(&mut self) -> Result<Items, Error> {
+        self.wanted(b"{", "a map")?;
+        self.enter()?;
+        Ok(Items {
+            first: true,
+            close: b'}',
+        })
+    }
+
+    /// Opens an object read as a struct (`expected`: `struct SnapshotDoc`) with
+    /// these field names: [`Fields::next`] gives each field's position.
+    pub(crate) fn read_object(
+        &mut self,
+        expected: &str,
+        names: &'static [&'static str],
+    ) -> Result<Fields, Error> {
+        self.wanted(b"{", expected)?;
+        self.enter()?;
+        Ok(Fields {
+            names,
+            seen: 0,
+            first: true,
+        })
+    }
+
+    /// An array of strings.
+    pub(crate) fn read_strings(&mut self) -> Result<Vec<String>, Error> {
+        self.read_list(Self::read_string)
+    }
+
+    /// An array, each element read by `read`.
+    pub(crate) fn read_list<T>(
+        &mut self,
+        mut read: impl FnMut(&mut Self) -> Result<T, Error>,
+    ) -> Result<Vec<T>, Error> {
+        let mut items = self.read_array()?;
+        let mut list = Vec::new();
+        while items.next(self)? {
+            list.push(read(self)?);
+        }
+        Ok(list)
+    }
+
+    /// Any value.
+    pub(crate) fn read_value(&mut self) -> Result<Value, Error> {
+        let start = self.whitespace().map(|_| self.index);
+        Ok(match self.token()? {
+            Token::Null => Value::Null,
+            Token::Bool(value) => Value::Bool(value),
+            Token::Number(_) => {
+                let text = start.and_then(|start| self.text.get(start..self.index));
+                Value::Number(text.unwrap_or_default().into())
+            }
+            Token::Str(Str::Borrowed(text) | Str::Copied(text)) => Value::String(text.to_owned()),
+            Token::Array => {
+                let mut items = Items {
+                    first: true,
+                    close: b']',
+                };
+                let mut list = Vec::new();
+                while items.next(self)? {
+                    list.push(self.read_value()?);
+                }
+                Value::Array(list)
+            }
+            Token::Object => Value::Object(self.read_entries()?),
+        })
+    }
+
+    /// An object's entries, its `{` read.
+    fn read_entries(&mut self) -> Result<Map, Error> {
+        let mut items = Items {
+            first: true,
+            close: b'}',
         };
-        visited.map_err(|error| self.fix_position(error))
+        let mut map = Map::default();
+        while let Some(key) = items.next_key(self)? {
+            let value = self.read_value()?;
+            map.insert(key, value);
+        }
+        Ok(map)
     }
 
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let visited = match self.string_value(&visitor)? {
-            Str::Borrowed(value) => visitor.visit_borrowed_str(value),
-            Str::Copied(value) => visitor.visit_str(value),
-        };
-        visited.map_err(|error| self.fix_position(error))
-    }
-
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.open(b"[", &visitor)?;
-        let visited = visitor.visit_seq(Access::new(self));
-        self.close(visited, b']')
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.open(b"{", &visitor)?;
-        let visited = visitor.visit_map(Access::new(self));
-        self.close(visited, b'}')
-    }
-
-    /// An object only: `serde_json` also reads a struct from an array of its
-    /// fields in order, which no wire document is, and which would keep the
-    /// derived `visit_seq` of every wire type in the package.
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        self.deserialize_map(visitor)
-    }
-
-    serde::forward_to_deserialize_any! {
-        i128 u128 char bytes byte_buf unit unit_struct tuple tuple_struct ignored_any
-    }
-
-    forward_to! {
-        deserialize_u64 => deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
-            deserialize_u8 deserialize_u16 deserialize_u32 deserialize_f32 deserialize_f64;
-        deserialize_str => deserialize_string deserialize_identifier;
+    /// An object of any values.
+    pub(crate) fn read_value_map(&mut self) -> Result<Map, Error> {
+        self.read_map()?;
+        self.read_entries()
     }
 }
 
-/// The elements of an array, or the entries of an object, being read.
-struct Access<'a, 'de> {
-    decoder: &'a mut Decoder<'de>,
+/// The elements of an array, or the entries of a map, being read.
+#[derive(Debug)]
+pub(crate) struct Items {
+    first: bool,
+    close: u8,
+}
+
+impl Items {
+    /// Whether another element follows; at the end, the closing bracket is read.
+    pub(crate) fn next(&mut self, decoder: &mut Decoder<'_>) -> Result<bool, Error> {
+        if decoder.has_next(&mut self.first, self.close)? {
+            return Ok(true);
+        }
+        decoder.end(self.close)?;
+        Ok(false)
+    }
+
+    /// The next entry's key as a position in `variants` (its colon read), or
+    /// `None` at the end; another key is refused as an unknown variant.
+    pub(crate) fn next_variant(
+        &mut self,
+        decoder: &mut Decoder<'_>,
+        variants: &'static [&'static str],
+    ) -> Result<Option<usize>, Error> {
+        if !self.next(decoder)? {
+            return Ok(None);
+        }
+        let key = decoder.key()?;
+        let Some(position) = variants.iter().position(|variant| *variant == key) else {
+            let key = key.to_owned();
+            return Err(decoder.unknown("variant", key, variants));
+        };
+        decoder.colon()?;
+        Ok(Some(position))
+    }
+
+    /// The next entry's key (its colon read), or `None` at the end.
+    pub(crate) fn next_key(&mut self, decoder: &mut Decoder<'_>) -> Result<Option<String>, Error> {
+        if !self.next(decoder)? {
+            return Ok(None);
+        }
+        let key = decoder.key()?.to_owned();
+        decoder.colon()?;
+        Ok(Some(key))
+    }
+}
+
+/// The fields of a struct being read: which were seen, to refuse a second one
+/// and to name a missing one.
+#[derive(Debug)]
+pub(crate) struct Fields {
+    names: &'static [&'static str],
+    seen: u64,
     first: bool,
 }
 
-impl<'a, 'de> Access<'a, 'de> {
-    fn new(decoder: &'a mut Decoder<'de>) -> Self {
-        Self {
-            decoder,
-            first: true,
-        }
-    }
-}
-
-impl<'de> de::SeqAccess<'de> for Access<'_, 'de> {
-    type Error = Error;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, Error> {
-        if !self.decoder.has_next(&mut self.first, b']')? {
+impl Fields {
+    /// The position (in the names) of the next field, its colon read; `None`
+    /// once the closing brace is read. An unknown or repeated field is an
+    /// error placed after its key, so that its path names it.
+    pub(crate) fn next(&mut self, decoder: &mut Decoder<'_>) -> Result<Option<usize>, Error> {
+        if !decoder.has_next(&mut self.first, b'}')? {
+            decoder.end(b'}')?;
             return Ok(None);
         }
-        seed.deserialize(&mut *self.decoder).map(Some)
+        let key = decoder.key()?;
+        let Some(position) = self.names.iter().position(|name| *name == key) else {
+            let key = key.to_owned();
+            return Err(decoder.unknown("field", key, self.names));
+        };
+        let bit = 1_u64 << position;
+        if self.seen & bit != 0 {
+            let name = self.names.get(position).copied().unwrap_or_default();
+            return Err(decoder.message(format_args!("duplicate field `{name}`")));
+        }
+        self.seen |= bit;
+        decoder.colon()?;
+        Ok(Some(position))
+    }
+
+    /// After [`Self::next`] answered `None`: every field of `required` (bits by
+    /// position) was present, or the first absent one is named.
+    pub(crate) fn require(&self, decoder: &Decoder<'_>, required: u64) -> Result<(), Error> {
+        let missing = required & !self.seen;
+        if missing == 0 {
+            return Ok(());
+        }
+        let position = missing.trailing_zeros() as usize;
+        let name = self.names.get(position).copied().unwrap_or_default();
+        Err(decoder.message(format_args!("missing field `{name}`")))
     }
 }
 
-impl<'de> de::MapAccess<'de> for Access<'_, 'de> {
-    type Error = Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Error> {
-        if !self.decoder.has_next(&mut self.first, b'}')? {
-            return Ok(None);
-        }
-        // Placed after the key, so that the path of an unknown field names it.
-        let key = seed.deserialize(StrDeserializer::<Error>::new(self.decoder.key()?));
-        key.map(Some)
-            .map_err(|error| self.decoder.fix_position(error))
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        self.decoder.colon()?;
-        seed.deserialize(&mut *self.decoder)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-
-    use serde::Deserialize;
-    use serde_json::Value;
-
-    use super::from_str;
-
-    /// `serde_json`'s reading of a document: the value, or the error's text.
-    fn theirs(text: &str) -> Result<Value, String> {
-        serde_json::from_str(text).map_err(|error| error.to_string())
-    }
-
-    fn ours(text: &str) -> Result<Value, String> {
-        from_str(text).map_err(|error| error.to_string())
-    }
-
-    #[test]
-    fn reads_what_serde_json_reads() {
-        for text in [
-            "null",
-            " true ",
-            "false",
-            "0",
-            "-0",
-            "17",
-            "-17",
-            "18446744073709551615",
-            "18446744073709551616",
-            "-9223372036854775808",
-            "-9223372036854775809",
-            "1.5",
-            "-0.25e-3",
-            "1E+2",
-            "123456789.123456789",
-            "0.1",
-            "1e-7",
-            "5e-324",
-            "1.7976931348623157e308",
-            "2.2250738585072014e-308",
-            r#""""#,
-            r#""plain""#,
-            r#""a\"b\\c\/d\b\f\n\r\t""#,
-            r#""\u00e9\u4e2d\ud83d\ude00 é""#,
-            "[]",
-            "[1, [2, [3]], {}]",
-            r#"{"a": 1, "b": [true, null], "c": {"d": "e"}, "a": 2}"#,
-            "\n\t\r {\"k\" :\n\"v\"\n}\n",
-        ] {
-            assert_eq!(ours(text), theirs(text), "{text}");
+/// The `format` of a document that is valid JSON and an object with one
+/// `format` field holding a `u32`, whatever else it holds: a newer format
+/// need not parse as this build's.
+pub(crate) fn format_of(text: &str) -> Option<u32> {
+    let mut decoder = Decoder::new(text);
+    let mut format = None;
+    let mut items = decoder.read_map().ok()?;
+    while let Some(key) = items.next_key(&mut decoder).ok()? {
+        if key == "format" && format.is_none() {
+            format = Some(decoder.read_u32().ok()?);
+        } else if key == "format" {
+            return None;
+        } else {
+            decoder.read_value().ok()?;
         }
     }
-
-    #[test]
-    fn refuses_what_serde_json_refuses_with_its_words() {
-        for text in [
-            "",
-            "   ",
-            "nul",
-            "nulL",
-            "tru",
-            "01",
-            "-",
-            "-a",
-            "1.",
-            "1.e5",
-            "1e",
-            "1e+",
-            "1e400",
-            "\"abc",
-            "\"a\\x\"",
-            "\"a\\u12\"",
-            "\"a\\u12g4\"",
-            "\"\\ud800\"",
-            "\"\\ud800x\"",
-            "\"\\ud800\\u0041\"",
-            "\"\\udc00\"",
-            "\"tab\there\"",
-            "[1,]",
-            "[1 2]",
-            "[1",
-            "{\"a\" 1}",
-            "{\"a\": 1,}",
-            "{\"a\": 1",
-            "{1: 2}",
-            "{\"a\": 1} x",
-            "[] []",
-            "x",
-            "}",
-        ] {
-            assert_eq!(ours(text), theirs(text), "{text:?}");
-        }
-    }
-
-    #[test]
-    fn finds_quotes_escapes_and_control_characters_at_every_offset() {
-        // Strings are scanned eight bytes at a time: put each special byte at
-        // every position of a few blocks, after ASCII and after multi-byte text.
-        for prefix in ["", "é", "中😀"] {
-            for at in 0..20 {
-                for special in ["\\\"", "\\\\", "\\n", "\\u0041", "\u{1}", "\"", "\"x"] {
-                    let text = format!("\"{prefix}{}{special}{}\"", "a".repeat(at), "b".repeat(9));
-                    assert_eq!(ours(&text), theirs(&text), "{text:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn refuses_deep_nesting() {
-        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        assert_eq!(ours(&deep), theirs(&deep));
-        let fine = format!("{}{}", "[".repeat(100), "]".repeat(100));
-        assert_eq!(ours(&fine), theirs(&fine));
-    }
-
-    #[derive(Debug, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase", deny_unknown_fields)]
-    struct Doc {
-        name: String,
-        #[serde(default)]
-        count: Option<u32>,
-        kind: Kind,
-        #[serde(default)]
-        levels: BTreeMap<Kind, Vec<String>>,
-    }
-
-    #[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-    #[serde(rename_all = "UPPERCASE")]
-    enum Kind {
-        Grant,
-        Revoke,
-    }
-
-    fn both(text: &str) -> (Result<Doc, String>, Result<Doc, String>) {
-        (
-            from_str::<Doc>(text).map_err(|error| error.to_string()),
-            serde_json::from_str::<Doc>(text).map_err(|error| error.to_string()),
-        )
-    }
-
-    #[test]
-    fn decodes_derived_types_as_serde_json_does() {
-        let (ours, theirs) = both(
-            r#"{"name": "n\u0041", "count": null, "kind": "GRANT", "levels": {"REVOKE": ["x"]}}"#,
-        );
-        assert_eq!(ours, theirs);
-        assert_eq!(ours.map(|doc| doc.name), Ok("nA".to_owned()));
-        for text in [
-            r#"{"name": "n", "kind": "GRANT", "extra": 1}"#,
-            r#"{"name": "n", "kind": "BOTH"}"#,
-            r#"{"name": 5, "kind": "GRANT"}"#,
-            r#"{"name": null, "kind": "GRANT"}"#,
-            r#"{"name": [], "kind": "GRANT"}"#,
-            r#"{"name": "n", "kind": "GRANT", "levels": []}"#,
-            r#"{"name": "n", "kind": "GRANT", "levels": {"GRANT": "x"}}"#,
-            r#"{"name": "n", "kind": "GRANT", "count": true}"#,
-            r#"{"name": "n", "kind": "GRANT", "count": 1e3}"#,
-            r#"{"name": "n", "kind": "GRANT", "count": 99999999999}"#,
-            r#"{"name": "n", "kind": "GRANT", "count": "7"}"#,
-            r#"{"name": "n", "kind": "GRANT", "count": -1}"#,
-            r#"{"name": "n", "kind": "GRANT", "count": 1.5}"#,
-            r#"{"name": "n"}"#,
-            r#"{"name": "n", "name": "m", "kind": "GRANT"}"#,
-        ] {
-            let (ours, theirs) = both(text);
-            // Same verdict and words; positions may differ (the path is what
-            // callers see, and `json_path`'s tests pin it).
-            let words = |result: Result<Doc, String>| {
-                result.map_err(|error| {
-                    error
-                        .split(" at line ")
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned()
-                })
-            };
-            assert_eq!(words(ours), words(theirs), "{text}");
-        }
-    }
-
-    #[test]
-    fn reads_structs_from_objects_only() {
-        // `serde_json` would read this as `Doc { name: "n", count: Some(3), … }`.
-        let error = from_str::<Doc>(r#"["n", 3, "GRANT"]"#).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "invalid type: sequence, expected struct Doc at line 1 column 1"
-        );
-        let error = from_str::<Vec<Doc>>(r#"[{"name": "n", "kind": "GRANT"}, []]"#).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "invalid type: sequence, expected struct Doc at line 1 column 34"
-        );
-    }
-
-    #[test]
-    fn refuses_an_enum_value_that_is_no_string_as_serde_json_does() {
-        let error = from_str::<Doc>(r#"{"name": "n", "kind": 5}"#).unwrap_err();
-        assert_eq!(error.to_string(), "expected value at line 1 column 23");
-    }
+    decoder.finish().ok()?;
+    format
 }

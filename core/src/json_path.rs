@@ -8,11 +8,21 @@
 //! a sixth of the JavaScript package — for an answer only a rejected document
 //! needs.
 
-/// Decodes JSON text; on failure, the error and the path of the value at fault.
+/// Decodes JSON text through serde; on failure, the error and the path of the
+/// value at fault.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> Result<T, (String, crate::json::Error)> {
-    crate::json::from_str(text).map_err(|error| (at(text, error.line(), error.column()), error))
+    crate::json::from_str(text).map_err(|error| located(text, error))
+}
+
+/// Reads a wire document; on failure, the error and the path of the value at fault.
+pub(crate) fn read<T: crate::wire::Decode>(text: &str) -> Result<T, (String, crate::json::Error)> {
+    crate::wire::read(text).map_err(|error| located(text, error))
+}
+
+fn located(text: &str, error: crate::json::Error) -> (String, crate::json::Error) {
+    (at(text, error.line(), error.column()), error)
 }
 
 /// One open container on the way to the error.
@@ -59,7 +69,7 @@ pub(crate) fn at(text: &str, line: usize, column: usize) -> String {
                     Some(Frame::Object(key @ None)) => {
                         let raw = text.get(at..end.min(text.len())).unwrap_or("");
                         *key = Some(
-                            crate::json::from_str::<String>(raw)
+                            crate::wire::read::<String>(raw)
                                 .unwrap_or_else(|_| raw.trim_matches('"').to_owned()),
                         );
                     }

@@ -4,7 +4,7 @@
 
 use crate::error::RequestError;
 use crate::index::owner_bit;
-use serde_json::{Map, Value};
+use crate::json::Map;
 
 use crate::model::{GroupIx, Owner, Snapshot, Source, TypeIx, UserIx};
 use crate::wire::{
@@ -159,7 +159,7 @@ pub(crate) struct Reach {
 pub(crate) struct PrincipalRef<'a> {
     pub user: Option<&'a str>,
     pub client: Option<&'a str>,
-    pub claims: Option<&'a Map<String, Value>>,
+    pub claims: Option<&'a Map>,
     pub groups: Option<&'a [String]>,
     pub source: Option<&'a str>,
     pub profile: Option<ProfileName>,

@@ -3,7 +3,6 @@
 //! document that passed every check.
 
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
 
 use crate::catalogue::{ALL_BITS, CAMUNDA7_TYPES};
 use crate::error::SnapshotError;
@@ -29,19 +28,13 @@ pub const DEFAULT_SOURCE: &str = "default";
 /// `snapshot.malformed` for invalid JSON or a field of the wrong shape;
 /// `snapshot.unsupported_format` when `format` is not this build's.
 pub fn decode(text: &str) -> Result<SnapshotDoc, SnapshotError> {
-    crate::json_path::decode::<SnapshotDoc>(text).map_err(|(path, error)| {
+    crate::json_path::read::<SnapshotDoc>(text).map_err(|(path, error)| {
         // A newer format may well fail to parse as this one: say so, not "malformed".
-        #[derive(Deserialize)]
-        struct FormatOnly {
-            format: u32,
-        }
-        match crate::json::from_str::<FormatOnly>(text) {
-            Ok(FormatOnly { format }) if format != FORMAT_VERSION => {
-                SnapshotError::UnsupportedFormat {
-                    found: format,
-                    expected: FORMAT_VERSION,
-                }
-            }
+        match crate::json::format_of(text) {
+            Some(format) if format != FORMAT_VERSION => SnapshotError::UnsupportedFormat {
+                found: format,
+                expected: FORMAT_VERSION,
+            },
             _ => SnapshotError::Malformed {
                 path,
                 message: error.to_string(),

@@ -9,6 +9,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::Map;
+
+mod decode;
+mod encode;
+
+pub use decode::Decode;
+pub use encode::Encode;
+
 /// The snapshot format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -522,10 +530,10 @@ pub struct RequestDoc {
     pub client: Option<String>,
     /// `grants`: the verified token's claims, for mapping rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
+    pub claims: Option<Map>,
     /// `grants`: the resource's properties (`assignee`, `candidateUsers`, `candidateGroups`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<serde_json::Map<String, serde_json::Value>>,
+    pub properties: Option<Map>,
     /// `grants`: whether the resource exists (default true); decides between
     /// "not found" and "forbidden" when the tenant is foreign.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -650,7 +658,7 @@ pub struct PrincipalDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
+    pub claims: Option<Map>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -668,7 +676,7 @@ pub struct PermissionsRequestDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
+    pub claims: Option<Map>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -691,7 +699,7 @@ pub struct ListRequestDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
+    pub claims: Option<Map>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -730,8 +738,19 @@ pub struct AssignmentDoc {
 ///
 /// # Errors
 /// `request.malformed` with the parser's message.
-pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, crate::RequestError> {
-    crate::json::from_str(text).map_err(|error| crate::RequestError::Malformed {
+pub fn decode<T: Decode>(text: &str) -> Result<T, crate::RequestError> {
+    read(text).map_err(|error| crate::RequestError::Malformed {
         message: error.to_string(),
     })
+}
+
+/// Reads one wire document from JSON text; nothing but whitespace may follow it.
+///
+/// # Errors
+/// Invalid JSON, or JSON of another shape than `T`'s, with where it was found.
+pub fn read<T: Decode>(text: &str) -> Result<T, crate::json::Error> {
+    let mut decoder = crate::json::Decoder::new(text);
+    let value = T::read(&mut decoder)?;
+    decoder.finish()?;
+    Ok(value)
 }

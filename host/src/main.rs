@@ -8,8 +8,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use writ_core::import::camunda7 as import7;
 use writ_core::wire::{
-    AssignmentDoc, DecisionDoc, ErrorLine, PermissionsDoc, PrincipalDoc, ProfileName, RequestDoc,
-    RevokeMode, TypeRef,
+    AssignmentDoc, DecisionDoc, Encode, ErrorLine, PermissionsDoc, PrincipalDoc, ProfileName,
+    RequestDoc, RevokeMode, TypeRef,
 };
 use writ_core::{Authorizer, RequestError};
 
@@ -239,7 +239,7 @@ struct PrincipalArgs {
     client: Option<String>,
     /// The verified token's claims as a JSON object, for mapping rules (profile `grants`)
     #[arg(long, value_parser = parse_claims)]
-    claims: Option<serde_json::Map<String, serde_json::Value>>,
+    claims: Option<writ_core::json::Map>,
     /// Groups to use instead of the stored memberships (comma-separated; `--groups ''` for none)
     #[arg(long, value_delimiter = ',')]
     groups: Option<Vec<String>>,
@@ -263,7 +263,7 @@ struct CheckArgs {
     client: Option<String>,
     /// The verified token's claims as a JSON object, for mapping rules (profile `grants`)
     #[arg(long, value_parser = parse_claims)]
-    claims: Option<serde_json::Map<String, serde_json::Value>>,
+    claims: Option<writ_core::json::Map>,
     /// Groups to use instead of the stored memberships (comma-separated)
     #[arg(long, value_delimiter = ',', requires = "user")]
     groups: Option<Vec<String>>,
@@ -323,9 +323,8 @@ impl CheckArgs {
 }
 
 /// `--claims '{"groups":["eng"]}'`.
-fn parse_claims(text: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
-    writ_core::json::from_str(text)
-        .map_err(|error| format!("claims must be a JSON object: {error}"))
+fn parse_claims(text: &str) -> Result<writ_core::json::Map, String> {
+    writ_core::wire::read(text).map_err(|error| format!("claims must be a JSON object: {error}"))
 }
 
 /// A type given on the command line: a name, or an integer id.
@@ -494,22 +493,25 @@ fn load(path: &Path) -> anyhow::Result<Authorizer> {
 }
 
 /// Prints a one-shot answer, or its error as an error line (exit 2).
-fn answer<T: serde::Serialize>(result: Result<T, RequestError>) -> anyhow::Result<ExitCode> {
+fn answer<T: Encode>(result: Result<T, RequestError>) -> anyhow::Result<ExitCode> {
     match result {
         Ok(value) => {
-            println!("{}", serde_json::to_string(&value)?);
+            println!("{}", value.to_json());
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
-            println!(
-                "{}",
-                serde_json::to_string(&ErrorLine {
-                    error: error.to_doc()
-                })?
-            );
+            println!("{}", error_line(&error));
             Ok(ExitCode::from(EXIT_INPUT))
         }
     }
+}
+
+/// `{"error": {...}}` for a request that could not be answered.
+fn error_line(error: &RequestError) -> String {
+    ErrorLine {
+        error: error.to_doc(),
+    }
+    .to_json()
 }
 
 fn decide(
@@ -532,7 +534,7 @@ fn check(query: &CheckArgs, explain: bool) -> anyhow::Result<ExitCode> {
     if let Some(request) = query.request() {
         return Ok(match decide(&authorizer, &request, explain) {
             Ok(decision) => {
-                println!("{}", serde_json::to_string(&decision)?);
+                println!("{}", decision.to_json());
                 if decision.allowed {
                     ExitCode::SUCCESS
                 } else {
@@ -540,12 +542,7 @@ fn check(query: &CheckArgs, explain: bool) -> anyhow::Result<ExitCode> {
                 }
             }
             Err(error) => {
-                println!(
-                    "{}",
-                    serde_json::to_string(&ErrorLine {
-                        error: error.to_doc()
-                    })?
-                );
+                println!("{}", error_line(&error));
                 ExitCode::from(EXIT_INPUT)
             }
         });
@@ -566,6 +563,7 @@ fn stream<R: Read>(
 ) -> anyhow::Result<()> {
     let mut output = BufWriter::with_capacity(64 * 1024, output);
     let mut line = String::new();
+    let mut written = String::new();
     loop {
         // Nothing buffered means the next read may block: answer what we have first.
         if input.buffer().is_empty() {
@@ -577,16 +575,16 @@ fn stream<R: Read>(
         }
         let answer = writ_core::wire::decode::<RequestDoc>(&line)
             .and_then(|request| decide(authorizer, &request, explain));
+        written.clear();
         match answer {
-            Ok(decision) => serde_json::to_writer(&mut output, &decision)?,
-            Err(error) => serde_json::to_writer(
-                &mut output,
-                &ErrorLine {
-                    error: error.to_doc(),
-                },
-            )?,
+            Ok(decision) => decision.write_json(&mut written),
+            Err(error) => ErrorLine {
+                error: error.to_doc(),
+            }
+            .write_json(&mut written),
         }
-        output.write_all(b"\n")?;
+        written.push('\n');
+        output.write_all(written.as_bytes())?;
     }
     output.flush()?;
     Ok(())

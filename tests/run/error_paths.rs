@@ -5,53 +5,22 @@
 //! pretty-printed, must give the same path both ways.
 
 use serde_json::{Map, Value};
+use writ_conformance::mutate::mutations;
 use writ_conformance::vector::{load, vector_files};
 use writ_core::SnapshotError;
 use writ_core::snapshot::decode;
 use writ_core::wire::SnapshotDoc;
 
-/// Every document one mutation away from `value`.
-fn mutations(value: &Value) -> Vec<Value> {
-    let mut out = Vec::new();
-    let wrong = |value: &Value| match value {
+/// A value of another type than `value`.
+fn wrong(value: &Value) -> Vec<Value> {
+    vec![match value {
         Value::String(_) => Value::from(5),
         Value::Number(_) => Value::from("five"),
         Value::Bool(_) => Value::from(1),
         Value::Array(_) => Value::Object(Map::new()),
         Value::Object(_) => Value::Array(Vec::new()),
         Value::Null => Value::from(true),
-    };
-    out.push(wrong(value));
-    match value {
-        Value::Object(map) => {
-            let mut unknown = map.clone();
-            unknown.insert("zzUnknown".into(), Value::Null);
-            out.push(Value::Object(unknown));
-            for (key, child) in map {
-                let mut without = map.clone();
-                without.remove(key);
-                out.push(Value::Object(without));
-                for mutated in mutations(child) {
-                    let mut changed = map.clone();
-                    changed.insert(key.clone(), mutated);
-                    out.push(Value::Object(changed));
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                for mutated in mutations(child) {
-                    let mut changed = items.clone();
-                    if let Some(slot) = changed.get_mut(i) {
-                        *slot = mutated;
-                    }
-                    out.push(Value::Array(changed));
-                }
-            }
-        }
-        _ => {}
-    }
-    out
+    }]
 }
 
 fn tracked_path(text: &str) -> Option<String> {
@@ -86,7 +55,7 @@ fn recovered_paths_are_the_tracked_paths() {
         let Ok(value) = serde_json::from_str::<Value>(&snapshot) else {
             continue;
         };
-        for mutated in mutations(&value) {
+        for mutated in mutations(&value, &wrong) {
             let texts = [
                 serde_json::to_string(&mutated).unwrap(),
                 serde_json::to_string_pretty(&mutated).unwrap(),

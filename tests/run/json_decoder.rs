@@ -1,10 +1,13 @@
-//! writ's JSON decoder (`core/src/json.rs`) against `serde_json`, which it
+//! writ's JSON reader (`core/src/json.rs`) against `serde_json`, which it
 //! replaced: the same value for every document `serde_json` reads, the same
-//! message at the same line and column for every one it refuses, and the same
-//! wire documents (or the same words of refusal) for mutated vector snapshots.
+//! message at the same line and column for every one it refuses; and the wire
+//! documents' own decoders (`core/src/wire/decode.rs`) against the types' serde
+//! derive: the same documents, or the same words of refusal, for mutated vector
+//! snapshots and requests.
 
 use proptest::prelude::*;
 use serde_json::Value;
+use writ_conformance::mutate::mutations;
 use writ_conformance::vector::{load, vector_files};
 use writ_core::wire::SnapshotDoc;
 
@@ -100,13 +103,6 @@ proptest! {
 /// and `error_paths` pins that).
 #[test]
 fn snapshots_decode_as_serde_json_decodes_them() {
-    let words = |message: String| {
-        message
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_owned()
-    };
     let mut compared = 0;
     for path in vector_files() {
         let Ok((_, snapshot)) = load(&path) else {
@@ -123,7 +119,7 @@ fn snapshots_decode_as_serde_json_decodes_them() {
             }
         }
         for text in texts {
-            let ours = writ_core::json::from_str::<SnapshotDoc>(&text)
+            let ours = writ_core::wire::read::<SnapshotDoc>(&text)
                 .map_err(|error| words(error.to_string()));
             let theirs = serde_json::from_str::<SnapshotDoc>(&text)
                 .map_err(|error| words(error.to_string()));
@@ -132,4 +128,122 @@ fn snapshots_decode_as_serde_json_decodes_them() {
         }
     }
     assert!(compared > 10_000, "only {compared} documents compared");
+}
+
+/// The words of an error, without where it was found.
+fn words(message: String) -> String {
+    message
+        .split(" at line ")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A value of every type, and numbers out of every range.
+fn every_kind(_: &Value) -> Vec<Value> {
+    vec![
+        Value::from(5),
+        Value::from(-1),
+        Value::from(1.5),
+        Value::from(99_999_999_999_u64),
+        Value::from("five"),
+        Value::Null,
+        Value::Bool(true),
+        Value::Array(vec![]),
+        Value::Object(serde_json::Map::new()),
+    ]
+}
+
+/// `text` read by the wire decoder and by serde derive (over writ's serde
+/// `Deserializer`, which reads structs from objects only, where `serde_json`
+/// also takes arrays): the same document, or the same words of refusal.
+fn same_reading<T>(text: &str) -> Result<(), String>
+where
+    T: writ_core::wire::Decode + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let ours = writ_core::wire::read::<T>(text).map_err(|error| words(error.to_string()));
+    let theirs = writ_core::json::from_str::<T>(text).map_err(|error| words(error.to_string()));
+    if ours == theirs {
+        Ok(())
+    } else {
+        Err(format!("{text}\n  ours:   {ours:?}\n  theirs: {theirs:?}"))
+    }
+}
+
+/// Every request of every vector, mutated at every value, reads the same both ways.
+#[test]
+fn requests_decode_as_serde_derive_decodes_them() {
+    use writ_core::wire::{
+        AssignmentDoc, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc, RequestDoc,
+    };
+    let mut compared = 0;
+    let mut differences = Vec::new();
+    for path in vector_files() {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Ok(file) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let cases = file
+            .get("cases")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for case in cases {
+            for (kind, request) in case.as_object().into_iter().flatten() {
+                let read: fn(&str) -> Result<(), String> = match kind.as_str() {
+                    "check" => same_reading::<RequestDoc>,
+                    "permissions" => same_reading::<PermissionsRequestDoc>,
+                    "list" => same_reading::<ListRequestDoc>,
+                    "claims" => same_reading::<PrincipalDoc>,
+                    "assign" => same_reading::<AssignmentDoc>,
+                    _ => continue,
+                };
+                let mut documents = vec![request.clone()];
+                documents.extend(mutations(request, &every_kind));
+                for document in documents {
+                    compared += 1;
+                    if let Err(difference) = read(&document.to_string()) {
+                        differences.push(difference);
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 5_000, "only {compared} requests compared");
+    assert!(
+        differences.is_empty(),
+        "{} of {compared} differ; first: {}",
+        differences.len(),
+        differences.first().map_or("", String::as_str)
+    );
+}
+
+/// Every vector snapshot mutated at every value reads the same both ways.
+#[test]
+fn mutated_snapshots_decode_as_serde_derive_decodes_them() {
+    let mut compared = 0;
+    let mut differences = Vec::new();
+    for path in vector_files() {
+        let Ok((_, snapshot)) = load(&path) else {
+            continue;
+        };
+        let Ok(value) = serde_json::from_str::<Value>(&snapshot) else {
+            continue;
+        };
+        for document in mutations(&value, &every_kind) {
+            compared += 1;
+            if let Err(difference) = same_reading::<SnapshotDoc>(&document.to_string()) {
+                differences.push(difference);
+            }
+        }
+    }
+    assert!(compared > 10_000, "only {compared} snapshots compared");
+    assert!(
+        differences.is_empty(),
+        "{} of {compared} differ; first: {}",
+        differences.len(),
+        differences.first().map_or("", String::as_str)
+    );
 }

@@ -1314,6 +1314,11 @@ mod grants {
         }
     }
 
+    /// A `serde_json` object as the wire's own (what the core's decoder reads).
+    fn wire_map(map: Map<String, Value>) -> writ_core::json::Map {
+        serde_json::from_value(Value::Object(map)).unwrap_or_default()
+    }
+
     fn claims((groups, dept, level): (u8, u8, u8)) -> Map<String, Value> {
         let mut claims = Map::new();
         match groups {
@@ -1378,7 +1383,7 @@ mod grants {
             let mut req = RequestDoc {
                 user,
                 client,
-                claims: self.claims.map(claims),
+                claims: self.claims.map(claims).map(wire_map),
                 groups: self
                     .groups
                     .map(|mask| subset(&["g1", "g2", "g3", "gx"], mask)),
@@ -1399,7 +1404,7 @@ mod grants {
                             json!(subset(&["g1", "g2", "g3", "gx"], groups)),
                         );
                     }
-                    properties
+                    wire_map(properties)
                 }),
                 tenant_id: self.tenant.map(|n| name_pick(&["t1", "t2", "tx"], n)),
                 resource_exists: self.resource_exists,

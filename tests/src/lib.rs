@@ -5,5 +5,6 @@
 //! Every runtime (native, the JavaScript package, the wasmtime guest) runs the
 //! same vector files and must give the same answers, case by case.
 
+pub mod mutate;
 pub mod reference;
 pub mod vector;

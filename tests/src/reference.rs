@@ -1020,6 +1020,15 @@ mod grants {
     use std::collections::{BTreeMap, BTreeSet};
 
     use serde_json::{Map, Value};
+
+    /// A wire object (claims, properties) as `serde_json` reads it: the
+    /// reference works on `serde_json` values, not on the core's own.
+    fn plain(map: Option<&writ_core::json::Map>) -> Option<Map<String, Value>> {
+        match serde_json::to_value(map?) {
+            Ok(Value::Object(map)) => Some(map),
+            _ => None,
+        }
+    }
     use writ_core::wire::{
         AccountState, AuthorizationType, CheckDoc, ClaimOperator, ListDoc, ListRequestDoc,
         MappingRuleDoc, OwnerType, PermissionsRequestDoc, RequestDoc, SnapshotDoc, TypeRef,
@@ -1917,7 +1926,7 @@ mod grants {
             &Asking {
                 user: req.user.as_deref(),
                 client: req.client.as_deref(),
-                claims: req.claims.as_ref(),
+                claims: plain(req.claims.as_ref()).as_ref(),
                 groups: req.groups.as_deref(),
             },
         )?;
@@ -1929,7 +1938,8 @@ mod grants {
             return Ok(answer(false, vec![rule]));
         }
         let grants = all_grants(doc);
-        let properties = req.properties.as_ref();
+        let properties = plain(req.properties.as_ref());
+        let properties = properties.as_ref();
 
         let tenant_ok = !doc.options.tenant_checks
             || req
@@ -2027,7 +2037,7 @@ mod grants {
             &Asking {
                 user: req.user.as_deref(),
                 client: req.client.as_deref(),
-                claims: req.claims.as_ref(),
+                claims: plain(req.claims.as_ref()).as_ref(),
                 groups: req.groups.as_deref(),
             },
         )?;
@@ -2066,7 +2076,7 @@ mod grants {
             &Asking {
                 user: req.user.as_deref(),
                 client: req.client.as_deref(),
-                claims: req.claims.as_ref(),
+                claims: plain(req.claims.as_ref()).as_ref(),
                 groups: req.groups.as_deref(),
             },
         )?;

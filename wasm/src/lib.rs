@@ -1,8 +1,8 @@
 //! writ for JavaScript: a thin wasm-bindgen binding over [`writ_core`].
 //!
 //! Arguments arrive as the core's [`wire`](writ_core::wire) JSON — a string, or an
-//! object serialized once with `JSON.stringify` — and are decoded by the same serde
-//! code every other runtime uses; answers go back the same way. Nothing here decides
+//! object serialized once with `JSON.stringify` — and are decoded by the same
+//! decoders every other runtime uses; answers go back the same way. Nothing here decides
 //! anything: a request means the same bytes in JavaScript as on the command line.
 //!
 //! Errors are real JS `Error`s whose `code` property is the core's stable code
@@ -21,9 +21,10 @@ use std::rc::Rc;
 
 use js_sys::{Error, JSON, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
+use writ_core::json::ObjectWriter;
 use writ_core::wire::{
-    AssignmentDoc, ErrorDoc, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc, RequestDoc,
-    TypeRef,
+    AssignmentDoc, Decode, Encode, ErrorDoc, ListRequestDoc, PermissionsRequestDoc, PrincipalDoc,
+    RequestDoc, TypeRef,
 };
 use writ_core::{Question, RequestError, Resource, SnapshotError};
 
@@ -131,9 +132,7 @@ impl Shared {
         resources
             .get(resource as usize)
             .map_or(JsValue::NULL, |resource| {
-                // As owned strings: the `Vec<String>` answers already serialize so.
-                let names = self.authorizer.permission_names(resource);
-                to_js(&names.into_iter().map(str::to_owned).collect::<Vec<_>>())
+                to_js(&*self.authorizer.permission_names(resource))
             })
     }
 
@@ -204,13 +203,16 @@ impl Authorizer {
     #[wasm_bindgen(getter, unchecked_return_type = "Stats")]
     pub fn stats(&self) -> JsValue {
         let stats = self.inner.stats();
-        to_js(&StatsDoc {
-            sources: stats.sources,
-            users: stats.users,
-            groups: stats.groups,
-            tenants: stats.tenants,
-            authorizations: stats.authorizations,
-        })
+        let mut text = String::new();
+        let mut object = ObjectWriter::new(&mut text);
+        object
+            .u64("sources", stats.sources as u64)
+            .u64("users", stats.users as u64)
+            .u64("groups", stats.groups as u64)
+            .u64("tenants", stats.tenants as u64)
+            .u64("authorizations", stats.authorizations as u64);
+        object.end();
+        parse(&text)
     }
 
     /// Answers one request: `true` allowed, `false` denied.
@@ -543,22 +545,12 @@ impl Principal {
     }
 }
 
-/// [`writ_core::Stats`] as JavaScript sees it.
-#[derive(serde::Serialize)]
-struct StatsDoc {
-    sources: usize,
-    users: usize,
-    groups: usize,
-    tenants: usize,
-    authorizations: usize,
-}
-
 /// The elements of a JSON array as text, for `checkMany`.
 ///
 /// `text` is `JSON.stringify` output of an array, so it is valid JSON; this only
 /// finds the top-level commas (outside strings and nested values), which keeps
 /// one decoder (`wire::decode::<RequestDoc>`, as `check` uses) for every
-/// element instead of a second one over `serde_json::Value`.
+/// element instead of a second one over `json::Value`.
 fn elements(text: &str) -> impl Iterator<Item = &str> {
     let inner = text
         .trim()
@@ -603,14 +595,10 @@ fn json_text(value: &JsValue) -> Option<String> {
 
 /// Every JSON-in, JSON-out method: decode the wire document, ask the core, encode
 /// the answer (or throw the error).
-fn answer<D, T>(
+fn answer<D: Decode, T: Encode>(
     argument: &JsValue,
     ask: impl FnOnce(D) -> Result<T, RequestError>,
-) -> Result<JsValue, JsValue>
-where
-    D: serde::de::DeserializeOwned,
-    T: serde::Serialize,
-{
+) -> Result<JsValue, JsValue> {
     decode(argument)
         .and_then(ask)
         .map(|answer| to_js(&answer))
@@ -618,7 +606,7 @@ where
 }
 
 /// A wire document from an argument, or `request.malformed`.
-fn decode<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, RequestError> {
+fn decode<T: Decode>(value: &JsValue) -> Result<T, RequestError> {
     let text = json_text(value).ok_or_else(|| RequestError::Malformed {
         message: "expected JSON text or an object".into(),
     })?;
@@ -649,14 +637,14 @@ fn type_ref(value: &JsValue) -> Result<TypeRef, RequestError> {
 }
 
 /// An answer as a JS value, through the one JSON layer.
-fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    // Serializing wire answers (strings, bools, numbers) cannot fail, and
-    // `JSON.parse` of serde_json's output cannot either; `null` would only
-    // surface a bug, never a wrong decision.
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| JSON::parse(&text).ok())
-        .unwrap_or(JsValue::NULL)
+fn to_js<T: Encode + ?Sized>(value: &T) -> JsValue {
+    parse(&value.to_json())
+}
+
+/// `JSON.parse` of the core's JSON text, which is always valid: `null` would
+/// only surface a bug, never a wrong decision.
+fn parse(text: &str) -> JsValue {
+    JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
 fn request_error(error: &RequestError) -> JsValue {
