@@ -419,8 +419,7 @@ pub(crate) fn list(
             .map(|entry| entry.resource)
             .filter(|&resource| resource != WILDCARD)
             .collect();
-        ids.sort_unstable();
-        ids.dedup();
+        crate::sort::sort_dedup(&mut ids);
         // Listed ids are the exceptions to `everything`.
         ids.retain(|&id| {
             (decide(source, principal, query(Target::Id(Some(id)))) == Outcome::Allow) != everything
@@ -438,8 +437,7 @@ pub(crate) fn list(
             }
             ids.push(entry.resource);
         }
-        ids.sort_unstable();
-        ids.dedup();
+        crate::sort::sort_dedup(&mut ids);
         (false, ids)
     }
 }

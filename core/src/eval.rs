@@ -1,8 +1,6 @@
 //! Orchestration: profile dispatch, sources, tenants, switches and composites
 //! around the per-source rules of [`crate::camunda7`] and [`crate::optimize`].
 
-use std::collections::BTreeSet;
-
 use crate::camunda7::{self, Outcome, Query, Target};
 use crate::catalogue::ALL_BITS;
 use crate::error::RequestError;
@@ -820,9 +818,6 @@ impl Snapshot {
             .sources
             .iter()
             .filter_map(|sp| self.source(sp).map(|source| (sp, source)));
-        let names = |source: &Source, ids: &mut dyn Iterator<Item = ResIx>| -> BTreeSet<String> {
-            ids.map(|id| source.resources.name(id).to_owned()).collect()
-        };
         match principal.profile {
             ProfileName::Grants => Ok(self.grants_list(principal, ty, check.bits)),
             ProfileName::Camunda7 => {
@@ -835,7 +830,7 @@ impl Snapshot {
                 let (everything, ids) = camunda7::list(source, sp, ty, check.bits);
                 Ok(ListView {
                     all: everything,
-                    ids: names(source, &mut ids.into_iter()),
+                    ids: names(source, ids.into_iter()),
                 }
                 .into())
             }
@@ -852,15 +847,16 @@ impl Snapshot {
                     .collect();
                 if matches!(type_name, "USER" | "GROUP") {
                     let all = states.iter().any(|(_, _, state)| state.can_see_all);
-                    let mut ids = BTreeSet::new();
+                    let mut ids = Vec::new();
                     for (_, source, state) in &states {
                         let set = if all {
                             &state.prohibited
                         } else {
                             &state.authorized
                         };
-                        ids.extend(names(source, &mut set.iter().copied()));
+                        ids.extend(names(source, set.iter().copied()));
                     }
+                    crate::sort::sort_dedup(&mut ids);
                     return Ok(ListView { all, ids }.into());
                 }
                 let login = self.optimize_login()?;
@@ -875,7 +871,7 @@ impl Snapshot {
                     };
                     ListView {
                         all: state.can_see_all,
-                        ids: names(source, &mut set.iter().copied()),
+                        ids: names(source, set.iter().copied()),
                     }
                 });
                 Ok(ListView::union(views).into())
@@ -894,33 +890,47 @@ fn decisive(states: &[IdState]) -> Option<IdState> {
         .copied()
 }
 
-/// "all except `ids`" (`all`) or "only `ids`".
-#[derive(Debug, Clone, Default)]
-struct ListView {
-    all: bool,
-    ids: BTreeSet<String>,
+/// The names of resource ids, in order, each once.
+fn names(source: &Source, ids: impl Iterator<Item = ResIx>) -> Vec<&str> {
+    let mut names: Vec<&str> = ids.map(|id| source.resources.name(id)).collect();
+    crate::sort::sort_dedup(&mut names);
+    names
 }
 
-impl ListView {
+/// "all except `ids`" (`all`) or "only `ids`"; `ids` in order, each once.
+#[derive(Debug, Clone, Default)]
+struct ListView<'s> {
+    all: bool,
+    ids: Vec<&'s str>,
+}
+
+impl<'s> ListView<'s> {
     /// The ids any of the views allows.
     fn union(views: impl Iterator<Item = Self>) -> Self {
-        let mut except: Option<BTreeSet<String>> = None;
-        let mut only = BTreeSet::new();
+        let mut except: Option<Vec<&str>> = None;
+        let mut only = Vec::new();
         for view in views {
             if view.all {
                 except = Some(match except {
                     None => view.ids,
-                    Some(previous) => previous.intersection(&view.ids).cloned().collect(),
+                    Some(mut previous) => {
+                        previous.retain(|id| view.ids.binary_search(id).is_ok());
+                        previous
+                    }
                 });
             } else {
                 only.extend(view.ids);
             }
         }
+        crate::sort::sort_dedup(&mut only);
         match except {
-            Some(except) => Self {
-                all: true,
-                ids: except.difference(&only).cloned().collect(),
-            },
+            Some(mut except) => {
+                except.retain(|id| only.binary_search(id).is_err());
+                Self {
+                    all: true,
+                    ids: except,
+                }
+            }
             None => Self {
                 all: false,
                 ids: only,
@@ -929,9 +939,9 @@ impl ListView {
     }
 }
 
-impl From<ListView> for ListDoc {
-    fn from(view: ListView) -> Self {
-        let ids: Vec<String> = view.ids.into_iter().collect();
+impl From<ListView<'_>> for ListDoc {
+    fn from(view: ListView<'_>) -> Self {
+        let ids: Vec<String> = view.ids.into_iter().map(str::to_owned).collect();
         match (view.all, ids.is_empty()) {
             (true, true) => Self::All,
             (true, false) => Self::AllExcept { ids },

@@ -4,8 +4,6 @@
 //! and whether the tenant and the account allow it. Same index as the other
 //! profiles; owners are just more kinds of [`Owner`].
 
-use std::collections::BTreeMap;
-
 use crate::json::{Map, Value};
 
 use crate::catalogue::{EMPORIX_HOLD, EMPORIX_SCOPE};
@@ -17,7 +15,7 @@ use crate::principal::{Principal, PrincipalRef, Reach, SourceList, SourcePrincip
 use crate::snapshot::grants::customer_groups;
 use crate::wire::{
     AccountState, AssignmentDoc, ClaimsDoc, DecisionDoc, ExplanationDoc, ListDoc, ProfileName,
-    UserType,
+    SortedMap, UserType,
 };
 
 /// A grant that decided, and how the principal reaches its owner.
@@ -382,13 +380,13 @@ impl Snapshot {
                     .iter()
                     .all(|(ix, _)| *ix != entry.resource)
                 {
-                    ids.push(source.resources.name(entry.resource).to_owned());
+                    ids.push(source.resources.name(entry.resource));
                 }
             }
         }
-        ids.sort();
-        ids.dedup();
-        ListDoc::Only { ids }
+        ListDoc::Only {
+            ids: crate::sort::sorted_names(ids),
+        }
     }
 
     /// What tokens would carry: Management Identity's `permissions.{audience}`
@@ -399,7 +397,7 @@ impl Snapshot {
             return doc;
         };
         if self.catalogues.contains(&"identity") {
-            let mut permissions = BTreeMap::new();
+            let mut permissions = SortedMap::new();
             for audience in crate::catalogue::IDENTITY_TYPES {
                 let Some(&ty) = self.catalogue.by_name.get(audience.name) else {
                     continue;
@@ -432,7 +430,7 @@ impl Snapshot {
                 self.catalogue.by_name.get(EMPORIX_SCOPE),
             )
         {
-            let mut scopes: Vec<String> = sp
+            let scopes: Vec<&str> = sp
                 .reach
                 .owners
                 .iter()
@@ -443,15 +441,13 @@ impl Snapshot {
                             .iter()
                             .all(|(ix, _)| *ix != entry.resource)
                 })
-                .map(|entry| source.resources.name(entry.resource).to_owned())
+                .map(|entry| source.resources.name(entry.resource))
                 .collect();
-            scopes.sort();
-            scopes.dedup();
-            doc.scopes = Some(scopes);
+            doc.scopes = Some(crate::sort::sorted_names(scopes));
         }
         if Self::account_denial(principal).is_some() {
             // A principal that cannot act gets nothing in its token.
-            doc.permissions = doc.permissions.map(|_| BTreeMap::new());
+            doc.permissions = doc.permissions.map(|_| SortedMap::new());
             doc.scopes = doc.scopes.map(|_| Vec::new());
         }
         doc

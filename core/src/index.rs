@@ -449,7 +449,7 @@ fn sorted(keys: impl Iterator<Item = u128>) -> Vec<RowIx> {
         .filter(|&(key, _)| key != SKIP)
         .map(|(key, ix)| key | u128::from(ix))
         .collect();
-    keys.sort_unstable();
+    crate::sort::sort_by(&mut keys, |a, b| a < b);
     keys.into_iter()
         .map(|key| u32::try_from(key & u128::from(u32::MAX)).unwrap_or(u32::MAX))
         .collect()

@@ -44,6 +44,7 @@ mod model;
 mod optimize;
 mod principal;
 pub mod snapshot;
+mod sort;
 pub mod wire;
 
 pub use error::{ImportError, RequestError, SnapshotError};

@@ -260,8 +260,7 @@ impl Snapshot {
                     .iter()
                     .filter_map(|name| source.groups.get(name))
                     .collect();
-                groups.sort_unstable();
-                groups.dedup();
+                crate::sort::sort_dedup(&mut groups);
                 // Admin groups need not be listed in the snapshot to count.
                 let admin = names.iter().any(|name| {
                     self.options

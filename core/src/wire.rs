@@ -5,17 +5,17 @@
 //! every runtime. Field names are camelCase like the Camunda REST API they mirror.
 //! Readers reject unknown fields: a typo is an error, never a silently ignored key.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::json::Map;
 
 mod decode;
 mod encode;
+mod sorted_map;
 
 pub use decode::Decode;
 pub use encode::Encode;
+pub use sorted_map::SortedMap;
 
 /// The snapshot format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -163,10 +163,10 @@ pub struct ResourceTypeDoc {
     pub name: String,
     pub id: u32,
     /// Permission name to its bit(s) within 31 bits; `NONE` and `ALL` are implicit.
-    pub permissions: BTreeMap<String, u32>,
+    pub permissions: SortedMap<String, u32>,
     /// Permission implication: holding the key counts as holding each listed name.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub implies: BTreeMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub implies: SortedMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -337,7 +337,7 @@ impl DomainLevel {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DomainDoc {
     pub base: String,
-    pub levels: BTreeMap<DomainLevel, Vec<String>>,
+    pub levels: SortedMap<DomainLevel, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -716,7 +716,7 @@ pub struct ListRequestDoc {
 pub struct ClaimsDoc {
     /// Management Identity: audience → the permissions of its `permissions.{audience}` claim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions: Option<BTreeMap<String, Vec<String>>>,
+    pub permissions: Option<SortedMap<String, Vec<String>>>,
     /// Emporix: every scope held, sorted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,

@@ -5,8 +5,6 @@
 //! so every case loads and shrinking stays meaningful. A failure prints the
 //! snapshot and the request as JSON, ready to paste into a vector file.
 
-use std::collections::BTreeMap;
-
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde::Serialize;
@@ -15,7 +13,7 @@ use writ_core::Authorizer;
 use writ_core::wire::{
     AuthorizationDoc, AuthorizationType, CheckDoc, GroupDoc, ListRequestDoc, OptionsDoc,
     PermissionsRequestDoc, ProfileName, RequestDoc, ResourceTypeDoc, RevokeMode, SnapshotDoc,
-    SourceDoc, TenantDoc, TypeRef, UserDoc,
+    SortedMap, SourceDoc, TenantDoc, TypeRef, UserDoc,
 };
 
 /// Cases for the `camunda7` / `optimize` property and for the [`grants`] one:
@@ -242,7 +240,7 @@ impl RawSnapshot {
                     .into_iter()
                     .map(|(name, bits)| (name.to_owned(), bits))
                     .collect(),
-                implies: BTreeMap::new(),
+                implies: SortedMap::new(),
             });
         }
         if self.layout == 0 {
@@ -665,7 +663,6 @@ proptest! {
 // Profile `grants`
 
 mod grants {
-    use std::collections::BTreeMap;
 
     use proptest::prelude::*;
     use proptest::test_runner::TestCaseError;
@@ -676,7 +673,8 @@ mod grants {
         AccessControlDoc, AccountState, AuthorizationDoc, AuthorizationType, BundleDoc,
         BundleImplicationDoc, CheckDoc, ClaimOperator, ClientDoc, DomainDoc, DomainLevel, GroupDoc,
         ListRequestDoc, MappingRuleDoc, OptionsDoc, OwnerType, PermissionsRequestDoc, ProfileName,
-        RequestDoc, ResourceTypeDoc, RoleDoc, SnapshotDoc, TenantDoc, TypeRef, UserDoc, UserType,
+        RequestDoc, ResourceTypeDoc, RoleDoc, SnapshotDoc, SortedMap, TenantDoc, TypeRef, UserDoc,
+        UserType,
     };
 
     use super::{GRANTS_CASES, disagree, json as to_json, pick, subset};
@@ -1014,7 +1012,7 @@ mod grants {
                 let level = |acs: &[&str]| acs.iter().map(|ac| (*ac).to_owned()).collect();
                 doc.domains = vec![DomainDoc {
                     base: "D".to_owned(),
-                    levels: BTreeMap::from([
+                    levels: SortedMap::from([
                         (DomainLevel::Viewer, level(&["ac3"])),
                         (DomainLevel::Manager, level(&["ac1", "ac3"])),
                         (DomainLevel::Administrator, level(&["ac1", "ac2"])),

@@ -1193,11 +1193,17 @@ mod grants {
             out.push(builtin(ACCESS_CONTROL, &[HOLD]));
             out.push(builtin(SCOPE, &[HOLD]));
         }
-        out.extend(doc.resource_types.iter().map(|ty| Type {
-            name: ty.name.clone(),
-            id: Some(ty.id),
-            permissions: ty.permissions.keys().cloned().collect(),
-            implies: ty.implies.clone(),
+        out.extend(doc.resource_types.iter().map(|ty| {
+            Type {
+                name: ty.name.clone(),
+                id: Some(ty.id),
+                permissions: ty.permissions.keys().cloned().collect(),
+                implies: ty
+                    .implies
+                    .iter()
+                    .map(|(from, to)| (from.clone(), to.clone()))
+                    .collect(),
+            }
         }));
         out
     }

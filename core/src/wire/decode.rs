@@ -8,14 +8,12 @@
 //! JavaScript package. Field names are listed in declaration order, as serde
 //! lists them in its messages; `required` masks are bits by that order.
 
-use std::collections::BTreeMap;
-
 use super::{
     AccessControlDoc, AccountState, AssignmentDoc, AuthorizationDoc, AuthorizationType, BundleDoc,
     BundleImplicationDoc, CheckDoc, ClaimOperator, ClientDoc, DomainDoc, DomainLevel, GroupDoc,
     ListRequestDoc, MappingRuleDoc, OptionsDoc, OwnerType, PermissionsRequestDoc, PredefinedGroup,
     PrincipalDoc, ProfileName, RequestDoc, ResourceTypeDoc, RevokeMode, RoleDoc, SnapshotDoc,
-    SourceDoc, TenantDoc, TypeRef, UserDoc, UserType,
+    SortedMap, SourceDoc, TenantDoc, TypeRef, UserDoc, UserType,
 };
 use crate::json::{Decoder, Error, Map};
 
@@ -193,8 +191,8 @@ impl Decode for ResourceTypeDoc {
         let mut doc = Self {
             name: String::new(),
             id: 0,
-            permissions: BTreeMap::new(),
-            implies: BTreeMap::new(),
+            permissions: SortedMap::new(),
+            implies: SortedMap::new(),
         };
         let mut fields = d.read_object("struct ResourceTypeDoc", FIELDS)?;
         while let Some(field) = fields.next(d)? {
@@ -202,7 +200,7 @@ impl Decode for ResourceTypeDoc {
                 0 => doc.name = d.read_string()?,
                 1 => doc.id = d.read_u32()?,
                 2 => {
-                    let mut map = BTreeMap::new();
+                    let mut map = SortedMap::new();
                     let mut entries = d.read_map()?;
                     while let Some(name) = entries.next_key(d)? {
                         map.insert(name, d.read_u32()?);
@@ -210,7 +208,7 @@ impl Decode for ResourceTypeDoc {
                     doc.permissions = map;
                 }
                 _ => {
-                    let mut map = BTreeMap::new();
+                    let mut map = SortedMap::new();
                     let mut entries = d.read_map()?;
                     while let Some(name) = entries.next_key(d)? {
                         map.insert(name, d.read_strings()?);
@@ -388,14 +386,14 @@ impl Decode for DomainDoc {
     fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
         let mut doc = Self {
             base: String::new(),
-            levels: BTreeMap::new(),
+            levels: SortedMap::new(),
         };
         let mut fields = d.read_object("struct DomainDoc", &["base", "levels"])?;
         while let Some(field) = fields.next(d)? {
             match field {
                 0 => doc.base = d.read_string()?,
                 _ => {
-                    let mut levels = BTreeMap::new();
+                    let mut levels = SortedMap::new();
                     let mut entries = d.read_map()?;
                     while let Some(level) = entries.next_variant(d, LEVELS)? {
                         #[expect(clippy::indexing_slicing, reason = "a position in LEVELS")]
