@@ -5,8 +5,12 @@
 //! defaults, refusals and words (`tests/run/json_decoder.rs` and
 //! `tests/run/error_paths.rs` compare the two over mutated vector snapshots) —
 //! but compile to a fraction of it: serde derive made two fifths of the
-//! JavaScript package. Field names are listed in declaration order, as serde
-//! lists them in its messages; `required` masks are bits by that order.
+//! JavaScript package. A struct is read into a value made empty first
+//! ([`Fill`]), one field at a time through `&mut` readers, so that nothing is
+//! dropped at each field's `?` and assignment; the loop over an object's fields
+//! is one function ([`read_fields`]). Field names are listed in declaration
+//! order, as serde lists them in its messages; `REQUIRED` masks are bits by that
+//! order.
 
 use super::{
     AccessControlDoc, AccountState, AssignmentDoc, AuthorizationDoc, AuthorizationType, BundleDoc,
@@ -27,6 +31,58 @@ pub trait Decode: Sized {
     fn read(decoder: &mut Decoder<'_>) -> Result<Self, Error>;
 }
 
+/// A struct read field by field into [`Fill::empty`].
+trait Fill: Sized {
+    /// What a value of another type is refused as needing (`struct UserDoc`).
+    const EXPECTED: &'static str;
+    const FIELDS: &'static [&'static str];
+    /// The fields that must be present, as bits by position in `FIELDS`.
+    const REQUIRED: u64 = 0;
+
+    /// The value before any field is read: every field's default (what a
+    /// required field holds here is never returned).
+    fn empty() -> Self;
+
+    /// Reads field `field` (a position in `FIELDS`; each is read at most once,
+    /// [`crate::json::Fields`] refuses a repeated one).
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error>;
+}
+
+/// Reads a [`Fill`] struct.
+fn fill<T: Fill>(d: &mut Decoder<'_>) -> Result<T, Error> {
+    let mut value = T::empty();
+    read_fields(d, T::EXPECTED, T::FIELDS, T::REQUIRED, &mut |d, field| {
+        value.field(d, field)
+    })?;
+    Ok(value)
+}
+
+/// The loop over an object's fields, for every struct.
+fn read_fields(
+    d: &mut Decoder<'_>,
+    expected: &str,
+    names: &'static [&'static str],
+    required: u64,
+    field: &mut dyn FnMut(&mut Decoder<'_>, usize) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut fields = d.read_object(expected, names)?;
+    while let Some(position) = fields.next(d)? {
+        field(d, position)?;
+    }
+    fields.require(d, required)
+}
+
+/// Structs that are [`Fill`], decoded.
+macro_rules! decode_by_fill {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl Decode for $ty {
+            fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
+                fill(d)
+            }
+        }
+    )+};
+}
+
 /// `null`, or a value read by `read`.
 fn opt<'de, T>(
     d: &mut Decoder<'de>,
@@ -38,16 +94,49 @@ fn opt<'de, T>(
     read(d).map(Some)
 }
 
-fn opt_string(d: &mut Decoder<'_>) -> Result<Option<String>, Error> {
-    opt(d, Decoder::read_string)
+/// `null` (`None`), or a string.
+fn opt_string(d: &mut Decoder<'_>, out: &mut Option<String>) -> Result<(), Error> {
+    *out = opt(d, Decoder::read_string)?;
+    Ok(())
 }
 
-fn opt_strings(d: &mut Decoder<'_>) -> Result<Option<Vec<String>>, Error> {
-    opt(d, Decoder::read_strings)
+fn opt_strings(d: &mut Decoder<'_>, out: &mut Option<Vec<String>>) -> Result<(), Error> {
+    *out = opt(d, Decoder::read_strings)?;
+    Ok(())
 }
 
-fn list<T: Decode>(d: &mut Decoder<'_>) -> Result<Vec<T>, Error> {
-    d.read_list(T::read)
+fn string(d: &mut Decoder<'_>, out: &mut String) -> Result<(), Error> {
+    let text = d.read_str()?;
+    out.clear();
+    out.push_str(text);
+    Ok(())
+}
+
+fn strings(d: &mut Decoder<'_>, out: &mut Vec<String>) -> Result<(), Error> {
+    *out = d.read_strings()?;
+    Ok(())
+}
+
+/// An array of `T`, appended to `out` (empty: each field is read once).
+fn list<T: Decode>(d: &mut Decoder<'_>, out: &mut Vec<T>) -> Result<(), Error> {
+    let mut items = d.read_array()?;
+    while items.next(d)? {
+        out.push(T::read(d)?);
+    }
+    Ok(())
+}
+
+/// An object of `V`s, by string key.
+fn map<'de, V>(
+    d: &mut Decoder<'de>,
+    out: &mut SortedMap<String, V>,
+    read: fn(&mut Decoder<'de>) -> Result<V, Error>,
+) -> Result<(), Error> {
+    let mut entries = d.read_map()?;
+    while let Some(key) = entries.next_key(d)? {
+        out.insert(key, read(d)?);
+    }
+    Ok(())
 }
 
 /// Unit enums, named by strings.
@@ -108,196 +197,226 @@ impl Decode for Map {
     }
 }
 
-impl Decode for SnapshotDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &[
-            "format",
-            "revision",
-            "profile",
-            "options",
-            "resourceTypes",
-            "tenants",
-            "users",
-            "groups",
-            "authorizations",
-            "sources",
-            "catalogues",
-            "clients",
-            "roles",
-            "mappingRules",
-            "bundles",
-            "bundleImplications",
-            "accessControls",
-            "domains",
-        ];
-        let mut doc = Self::default();
-        let mut fields = d.read_object("struct SnapshotDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.format = d.read_u32()?,
-                1 => doc.revision = opt_string(d)?,
-                2 => doc.profile = ProfileName::read(d)?,
-                3 => doc.options = OptionsDoc::read(d)?,
-                4 => doc.resource_types = list(d)?,
-                5 => doc.tenants = list(d)?,
-                6 => doc.users = list(d)?,
-                7 => doc.groups = list(d)?,
-                8 => doc.authorizations = list(d)?,
-                9 => doc.sources = list(d)?,
-                10 => doc.catalogues = d.read_strings()?,
-                11 => doc.clients = list(d)?,
-                12 => doc.roles = list(d)?,
-                13 => doc.mapping_rules = list(d)?,
-                14 => doc.bundles = list(d)?,
-                15 => doc.bundle_implications = list(d)?,
-                16 => doc.access_controls = list(d)?,
-                _ => doc.domains = list(d)?,
-            }
+decode_by_fill!(
+    SnapshotDoc,
+    OptionsDoc,
+    ResourceTypeDoc,
+    TenantDoc,
+    UserDoc,
+    ClientDoc,
+    RoleDoc,
+    MappingRuleDoc,
+    AccessControlDoc,
+    BundleDoc,
+    BundleImplicationDoc,
+    DomainDoc,
+    GroupDoc,
+    AuthorizationDoc,
+    SourceDoc,
+    CheckDoc,
+    PrincipalDoc,
+    PermissionsRequestDoc,
+    ListRequestDoc,
+    RequestDoc,
+    AssignmentDoc,
+);
+
+impl Fill for SnapshotDoc {
+    const EXPECTED: &'static str = "struct SnapshotDoc";
+    const FIELDS: &'static [&'static str] = &[
+        "format",
+        "revision",
+        "profile",
+        "options",
+        "resourceTypes",
+        "tenants",
+        "users",
+        "groups",
+        "authorizations",
+        "sources",
+        "catalogues",
+        "clients",
+        "roles",
+        "mappingRules",
+        "bundles",
+        "bundleImplications",
+        "accessControls",
+        "domains",
+    ];
+    const REQUIRED: u64 = 0b101;
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => self.format = d.read_u32()?,
+            1 => opt_string(d, &mut self.revision)?,
+            2 => self.profile = ProfileName::read(d)?,
+            3 => self.options = OptionsDoc::read(d)?,
+            4 => list(d, &mut self.resource_types)?,
+            5 => list(d, &mut self.tenants)?,
+            6 => list(d, &mut self.users)?,
+            7 => list(d, &mut self.groups)?,
+            8 => list(d, &mut self.authorizations)?,
+            9 => list(d, &mut self.sources)?,
+            10 => strings(d, &mut self.catalogues)?,
+            11 => list(d, &mut self.clients)?,
+            12 => list(d, &mut self.roles)?,
+            13 => list(d, &mut self.mapping_rules)?,
+            14 => list(d, &mut self.bundles)?,
+            15 => list(d, &mut self.bundle_implications)?,
+            16 => list(d, &mut self.access_controls)?,
+            _ => list(d, &mut self.domains)?,
         }
-        fields.require(d, 0b101)?;
-        Ok(doc)
+        Ok(())
     }
 }
 
-impl Decode for OptionsDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &[
-            "revokeMode",
-            "tenantChecks",
-            "authorizationChecks",
-            "adminGroups",
-            "adminUsers",
-            "defaultRoles",
-        ];
-        let mut doc = Self::default();
-        let mut fields = d.read_object("struct OptionsDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.revoke_mode = RevokeMode::read(d)?,
-                1 => doc.tenant_checks = d.read_bool()?,
-                2 => doc.authorization_checks = d.read_bool()?,
-                3 => doc.admin_groups = d.read_strings()?,
-                4 => doc.admin_users = d.read_strings()?,
-                _ => doc.default_roles = d.read_bool()?,
-            }
+impl Fill for OptionsDoc {
+    const EXPECTED: &'static str = "struct OptionsDoc";
+    const FIELDS: &'static [&'static str] = &[
+        "revokeMode",
+        "tenantChecks",
+        "authorizationChecks",
+        "adminGroups",
+        "adminUsers",
+        "defaultRoles",
+    ];
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => self.revoke_mode = RevokeMode::read(d)?,
+            1 => self.tenant_checks = d.read_bool()?,
+            2 => self.authorization_checks = d.read_bool()?,
+            3 => strings(d, &mut self.admin_groups)?,
+            4 => strings(d, &mut self.admin_users)?,
+            _ => self.default_roles = d.read_bool()?,
         }
-        Ok(doc)
+        Ok(())
     }
 }
 
-impl Decode for ResourceTypeDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &["name", "id", "permissions", "implies"];
-        let mut doc = Self {
+impl Fill for ResourceTypeDoc {
+    const EXPECTED: &'static str = "struct ResourceTypeDoc";
+    const FIELDS: &'static [&'static str] = &["name", "id", "permissions", "implies"];
+    const REQUIRED: u64 = 0b111;
+
+    fn empty() -> Self {
+        Self {
             name: String::new(),
             id: 0,
             permissions: SortedMap::new(),
             implies: SortedMap::new(),
-        };
-        let mut fields = d.read_object("struct ResourceTypeDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.name = d.read_string()?,
-                1 => doc.id = d.read_u32()?,
-                2 => {
-                    let mut map = SortedMap::new();
-                    let mut entries = d.read_map()?;
-                    while let Some(name) = entries.next_key(d)? {
-                        map.insert(name, d.read_u32()?);
-                    }
-                    doc.permissions = map;
-                }
-                _ => {
-                    let mut map = SortedMap::new();
-                    let mut entries = d.read_map()?;
-                    while let Some(name) = entries.next_key(d)? {
-                        map.insert(name, d.read_strings()?);
-                    }
-                    doc.implies = map;
-                }
+        }
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.name),
+            1 => {
+                self.id = d.read_u32()?;
+                Ok(())
+            }
+            2 => map(d, &mut self.permissions, Decoder::read_u32),
+            _ => map(d, &mut self.implies, Decoder::read_strings),
+        }
+    }
+}
+
+impl Fill for TenantDoc {
+    const EXPECTED: &'static str = "struct TenantDoc";
+    const FIELDS: &'static [&'static str] = &["id"];
+    const REQUIRED: u64 = 0b1;
+
+    fn empty() -> Self {
+        Self { id: String::new() }
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, _: usize) -> Result<(), Error> {
+        string(d, &mut self.id)
+    }
+}
+
+impl Fill for UserDoc {
+    const EXPECTED: &'static str = "struct UserDoc";
+    const FIELDS: &'static [&'static str] = &["id", "groups", "tenants", "roles", "state"];
+    const REQUIRED: u64 = 0b1;
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.id),
+            1 => strings(d, &mut self.groups),
+            2 => strings(d, &mut self.tenants),
+            3 => strings(d, &mut self.roles),
+            _ => {
+                self.state = AccountState::read(d)?;
+                Ok(())
             }
         }
-        fields.require(d, 0b111)?;
-        Ok(doc)
     }
 }
 
-impl Decode for TenantDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        let mut id = String::new();
-        let mut fields = d.read_object("struct TenantDoc", &["id"])?;
-        while fields.next(d)?.is_some() {
-            id = d.read_string()?;
+impl Fill for ClientDoc {
+    const EXPECTED: &'static str = "struct ClientDoc";
+    const FIELDS: &'static [&'static str] = &["id", "groups", "roles", "tenants"];
+    const REQUIRED: u64 = 0b1;
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.id),
+            1 => strings(d, &mut self.groups),
+            2 => strings(d, &mut self.roles),
+            _ => strings(d, &mut self.tenants),
         }
-        fields.require(d, 0b1)?;
-        Ok(Self { id })
     }
 }
 
-impl Decode for UserDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &["id", "groups", "tenants", "roles", "state"];
-        let mut doc = Self::default();
-        let mut fields = d.read_object("struct UserDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.id = d.read_string()?,
-                1 => doc.groups = d.read_strings()?,
-                2 => doc.tenants = d.read_strings()?,
-                3 => doc.roles = d.read_strings()?,
-                _ => doc.state = AccountState::read(d)?,
-            }
+impl Fill for RoleDoc {
+    const EXPECTED: &'static str = "struct RoleDoc";
+    const FIELDS: &'static [&'static str] = &["id", "tenants"];
+    const REQUIRED: u64 = 0b1;
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.id),
+            _ => strings(d, &mut self.tenants),
         }
-        fields.require(d, 0b1)?;
-        Ok(doc)
     }
 }
 
-impl Decode for ClientDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &["id", "groups", "roles", "tenants"];
-        let mut doc = Self::default();
-        let mut fields = d.read_object("struct ClientDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.id = d.read_string()?,
-                1 => doc.groups = d.read_strings()?,
-                2 => doc.roles = d.read_strings()?,
-                _ => doc.tenants = d.read_strings()?,
-            }
-        }
-        fields.require(d, 0b1)?;
-        Ok(doc)
-    }
-}
+impl Fill for MappingRuleDoc {
+    const EXPECTED: &'static str = "struct MappingRuleDoc";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "claimName",
+        "claimValue",
+        "operator",
+        "groups",
+        "roles",
+        "tenants",
+    ];
+    const REQUIRED: u64 = 0b111;
 
-impl Decode for RoleDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        let mut doc = Self::default();
-        let mut fields = d.read_object("struct RoleDoc", &["id", "tenants"])?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.id = d.read_string()?,
-                _ => doc.tenants = d.read_strings()?,
-            }
-        }
-        fields.require(d, 0b1)?;
-        Ok(doc)
-    }
-}
-
-impl Decode for MappingRuleDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "claimName",
-            "claimValue",
-            "operator",
-            "groups",
-            "roles",
-            "tenants",
-        ];
-        let mut doc = Self {
+    fn empty() -> Self {
+        Self {
             id: String::new(),
             claim_name: String::new(),
             claim_value: String::new(),
@@ -305,158 +424,167 @@ impl Decode for MappingRuleDoc {
             groups: Vec::new(),
             roles: Vec::new(),
             tenants: Vec::new(),
-        };
-        let mut fields = d.read_object("struct MappingRuleDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.id = d.read_string()?,
-                1 => doc.claim_name = d.read_string()?,
-                2 => doc.claim_value = d.read_string()?,
-                3 => doc.operator = opt(d, ClaimOperator::read)?,
-                4 => doc.groups = d.read_strings()?,
-                5 => doc.roles = d.read_strings()?,
-                _ => doc.tenants = d.read_strings()?,
-            }
         }
-        fields.require(d, 0b111)?;
-        Ok(doc)
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.id),
+            1 => string(d, &mut self.claim_name),
+            2 => string(d, &mut self.claim_value),
+            3 => {
+                self.operator = opt(d, ClaimOperator::read)?;
+                Ok(())
+            }
+            4 => strings(d, &mut self.groups),
+            5 => strings(d, &mut self.roles),
+            _ => strings(d, &mut self.tenants),
+        }
     }
 }
 
-impl Decode for AccessControlDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &["id", "scopes", "restrictionAware", "restrictedTo"];
-        let mut doc = Self {
+impl Fill for AccessControlDoc {
+    const EXPECTED: &'static str = "struct AccessControlDoc";
+    const FIELDS: &'static [&'static str] = &["id", "scopes", "restrictionAware", "restrictedTo"];
+    const REQUIRED: u64 = 0b1;
+
+    fn empty() -> Self {
+        Self {
             id: String::new(),
             scopes: Vec::new(),
             restriction_aware: false,
             restricted_to: None,
-        };
-        let mut fields = d.read_object("struct AccessControlDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.id = d.read_string()?,
-                1 => doc.scopes = d.read_strings()?,
-                2 => doc.restriction_aware = d.read_bool()?,
-                _ => doc.restricted_to = opt(d, UserType::read)?,
-            }
         }
-        fields.require(d, 0b1)?;
-        Ok(doc)
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.id)?,
+            1 => strings(d, &mut self.scopes)?,
+            2 => self.restriction_aware = d.read_bool()?,
+            _ => self.restricted_to = opt(d, UserType::read)?,
+        }
+        Ok(())
     }
 }
 
-impl Decode for BundleDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        let mut doc = Self {
+impl Fill for BundleDoc {
+    const EXPECTED: &'static str = "struct BundleDoc";
+    const FIELDS: &'static [&'static str] = &["id", "allOf"];
+    const REQUIRED: u64 = 0b11;
+
+    fn empty() -> Self {
+        Self {
             id: String::new(),
             all_of: Vec::new(),
-        };
-        let mut fields = d.read_object("struct BundleDoc", &["id", "allOf"])?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.id = d.read_string()?,
-                _ => doc.all_of = list(d)?,
-            }
         }
-        fields.require(d, 0b11)?;
-        Ok(doc)
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.id),
+            _ => list(d, &mut self.all_of),
+        }
     }
 }
 
-impl Decode for BundleImplicationDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        let mut doc = Self {
+impl Fill for BundleImplicationDoc {
+    const EXPECTED: &'static str = "struct BundleImplicationDoc";
+    const FIELDS: &'static [&'static str] = &["when", "then"];
+    const REQUIRED: u64 = 0b11;
+
+    fn empty() -> Self {
+        Self {
             when: String::new(),
             then: String::new(),
-        };
-        let mut fields = d.read_object("struct BundleImplicationDoc", &["when", "then"])?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.when = d.read_string()?,
-                _ => doc.then = d.read_string()?,
-            }
         }
-        fields.require(d, 0b11)?;
-        Ok(doc)
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.when),
+            _ => string(d, &mut self.then),
+        }
     }
 }
 
-impl Decode for DomainDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        let mut doc = Self {
+impl Fill for DomainDoc {
+    const EXPECTED: &'static str = "struct DomainDoc";
+    const FIELDS: &'static [&'static str] = &["base", "levels"];
+    const REQUIRED: u64 = 0b11;
+
+    fn empty() -> Self {
+        Self {
             base: String::new(),
             levels: SortedMap::new(),
-        };
-        let mut fields = d.read_object("struct DomainDoc", &["base", "levels"])?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.base = d.read_string()?,
-                _ => {
-                    let mut levels = SortedMap::new();
-                    let mut entries = d.read_map()?;
-                    while let Some(level) = entries.next_variant(d, LEVELS)? {
-                        #[expect(clippy::indexing_slicing, reason = "a position in LEVELS")]
-                        let level = LEVEL_VALUES[level];
-                        levels.insert(level, d.read_strings()?);
-                    }
-                    doc.levels = levels;
-                }
-            }
         }
-        fields.require(d, 0b11)?;
-        Ok(doc)
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        if field == 0 {
+            return string(d, &mut self.base);
+        }
+        let mut entries = d.read_map()?;
+        while let Some(level) = entries.next_variant(d, LEVELS)? {
+            #[expect(clippy::indexing_slicing, reason = "a position in LEVELS")]
+            let level = LEVEL_VALUES[level];
+            self.levels.insert(level, d.read_strings()?);
+        }
+        Ok(())
     }
 }
 
-impl Decode for GroupDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "tenants",
-            "roles",
-            "userType",
-            "legalEntity",
-            "restrictions",
-            "accessControls",
-            "predefined",
-        ];
-        let mut doc = Self::default();
-        let mut fields = d.read_object("struct GroupDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.id = d.read_string()?,
-                1 => doc.tenants = d.read_strings()?,
-                2 => doc.roles = d.read_strings()?,
-                3 => doc.user_type = opt(d, UserType::read)?,
-                4 => doc.legal_entity = opt_string(d)?,
-                5 => doc.restrictions = d.read_strings()?,
-                6 => doc.access_controls = d.read_strings()?,
-                _ => doc.predefined = opt(d, PredefinedGroup::read)?,
-            }
+impl Fill for GroupDoc {
+    const EXPECTED: &'static str = "struct GroupDoc";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "tenants",
+        "roles",
+        "userType",
+        "legalEntity",
+        "restrictions",
+        "accessControls",
+        "predefined",
+    ];
+    const REQUIRED: u64 = 0b1;
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.id)?,
+            1 => strings(d, &mut self.tenants)?,
+            2 => strings(d, &mut self.roles)?,
+            3 => self.user_type = opt(d, UserType::read)?,
+            4 => opt_string(d, &mut self.legal_entity)?,
+            5 => strings(d, &mut self.restrictions)?,
+            6 => strings(d, &mut self.access_controls)?,
+            _ => self.predefined = opt(d, PredefinedGroup::read)?,
         }
-        fields.require(d, 0b1)?;
-        Ok(doc)
+        Ok(())
     }
 }
 
-impl Decode for AuthorizationDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "type",
-            "userId",
-            "groupId",
-            "ownerType",
-            "ownerId",
-            "resourceType",
-            "resourceId",
-            "resourcePropertyName",
-            "permissions",
-        ];
-        // The placeholders of required fields are never returned: `require`
-        // refuses a row without them.
-        let mut doc = Self {
+impl Fill for AuthorizationDoc {
+    const EXPECTED: &'static str = "struct AuthorizationDoc";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "userId",
+        "groupId",
+        "ownerType",
+        "ownerId",
+        "resourceType",
+        "resourceId",
+        "resourcePropertyName",
+        "permissions",
+    ];
+    const REQUIRED: u64 = 0b10_0100_0011;
+
+    fn empty() -> Self {
+        Self {
             id: String::new(),
             kind: AuthorizationType::Grant,
             user_id: None,
@@ -467,257 +595,275 @@ impl Decode for AuthorizationDoc {
             resource_id: None,
             resource_property_name: None,
             permissions: Vec::new(),
-        };
-        let mut fields = d.read_object("struct AuthorizationDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.id = d.read_string()?,
-                1 => doc.kind = AuthorizationType::read(d)?,
-                2 => doc.user_id = opt_string(d)?,
-                3 => doc.group_id = opt_string(d)?,
-                4 => doc.owner_type = opt(d, OwnerType::read)?,
-                5 => doc.owner_id = opt_string(d)?,
-                6 => doc.resource_type = TypeRef::read(d)?,
-                7 => doc.resource_id = opt_string(d)?,
-                8 => doc.resource_property_name = opt_string(d)?,
-                _ => doc.permissions = d.read_strings()?,
-            }
         }
-        fields.require(d, 0b10_0100_0011)?;
-        Ok(doc)
     }
-}
 
-impl Decode for SourceDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &["name", "users", "groups", "authorizations"];
-        let mut doc = Self {
-            name: String::new(),
-            users: Vec::new(),
-            groups: Vec::new(),
-            authorizations: Vec::new(),
-        };
-        let mut fields = d.read_object("struct SourceDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.name = d.read_string()?,
-                1 => doc.users = list(d)?,
-                2 => doc.groups = list(d)?,
-                _ => doc.authorizations = list(d)?,
-            }
-        }
-        fields.require(d, 0b1)?;
-        Ok(doc)
-    }
-}
-
-impl Decode for CheckDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &["permission", "resourceType", "resourceId"];
-        let mut doc = Self {
-            permission: String::new(),
-            resource_type: TypeRef::Id(0),
-            resource_id: None,
-        };
-        let mut fields = d.read_object("struct CheckDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.permission = d.read_string()?,
-                1 => doc.resource_type = TypeRef::read(d)?,
-                _ => doc.resource_id = opt_string(d)?,
-            }
-        }
-        fields.require(d, 0b11)?;
-        Ok(doc)
-    }
-}
-
-/// The fields every principal-bearing request starts with, in their order:
-/// `user`, `client`, `claims`, `groups`, `source`, `profile`.
-#[derive(Default)]
-struct Asker {
-    user: Option<String>,
-    client: Option<String>,
-    claims: Option<Map>,
-    groups: Option<Vec<String>>,
-    source: Option<String>,
-    profile: Option<ProfileName>,
-}
-
-impl Asker {
-    /// Reads field `field` (0 to 5) of the shared six.
-    fn read(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
         match field {
-            0 => self.user = opt_string(d)?,
-            1 => self.client = opt_string(d)?,
-            2 => self.claims = opt(d, Map::read)?,
-            3 => self.groups = opt_strings(d)?,
-            4 => self.source = opt_string(d)?,
-            _ => self.profile = opt(d, ProfileName::read)?,
+            0 => string(d, &mut self.id)?,
+            1 => self.kind = AuthorizationType::read(d)?,
+            2 => opt_string(d, &mut self.user_id)?,
+            3 => opt_string(d, &mut self.group_id)?,
+            4 => self.owner_type = opt(d, OwnerType::read)?,
+            5 => opt_string(d, &mut self.owner_id)?,
+            6 => self.resource_type = TypeRef::read(d)?,
+            7 => opt_string(d, &mut self.resource_id)?,
+            8 => opt_string(d, &mut self.resource_property_name)?,
+            _ => strings(d, &mut self.permissions)?,
         }
         Ok(())
     }
 }
 
-impl Decode for PrincipalDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &["user", "client", "claims", "groups", "source", "profile"];
-        let mut asker = Asker::default();
-        let mut fields = d.read_object("struct PrincipalDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            asker.read(d, field)?;
+impl Fill for SourceDoc {
+    const EXPECTED: &'static str = "struct SourceDoc";
+    const FIELDS: &'static [&'static str] = &["name", "users", "groups", "authorizations"];
+    const REQUIRED: u64 = 0b1;
+
+    fn empty() -> Self {
+        Self {
+            name: String::new(),
+            users: Vec::new(),
+            groups: Vec::new(),
+            authorizations: Vec::new(),
         }
-        Ok(Self {
-            user: asker.user,
-            client: asker.client,
-            claims: asker.claims,
-            groups: asker.groups,
-            source: asker.source,
-            profile: asker.profile,
-        })
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.name),
+            1 => list(d, &mut self.users),
+            2 => list(d, &mut self.groups),
+            _ => list(d, &mut self.authorizations),
+        }
     }
 }
 
-impl Decode for PermissionsRequestDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &[
-            "user",
-            "client",
-            "claims",
-            "groups",
-            "source",
-            "profile",
-            "resourceType",
-            "resourceId",
-            "tenantId",
-        ];
-        let mut asker = Asker::default();
-        let mut resource_type = TypeRef::Id(0);
-        let (mut resource_id, mut tenant_id) = (None, None);
-        let mut fields = d.read_object("struct PermissionsRequestDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0..=5 => asker.read(d, field)?,
-                6 => resource_type = TypeRef::read(d)?,
-                7 => resource_id = opt_string(d)?,
-                _ => tenant_id = opt_string(d)?,
-            }
+impl Fill for CheckDoc {
+    const EXPECTED: &'static str = "struct CheckDoc";
+    const FIELDS: &'static [&'static str] = &["permission", "resourceType", "resourceId"];
+    const REQUIRED: u64 = 0b11;
+
+    fn empty() -> Self {
+        Self {
+            permission: String::new(),
+            resource_type: TypeRef::Id(0),
+            resource_id: None,
         }
-        fields.require(d, 1 << 6)?;
-        Ok(Self {
-            user: asker.user,
-            client: asker.client,
-            claims: asker.claims,
-            groups: asker.groups,
-            source: asker.source,
-            profile: asker.profile,
-            resource_type,
-            resource_id,
-            tenant_id,
-        })
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.permission)?,
+            1 => self.resource_type = TypeRef::read(d)?,
+            _ => opt_string(d, &mut self.resource_id)?,
+        }
+        Ok(())
     }
 }
 
-impl Decode for ListRequestDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &[
-            "user",
-            "client",
-            "claims",
-            "groups",
-            "source",
-            "profile",
-            "permission",
-            "resourceType",
-        ];
-        let mut asker = Asker::default();
-        let mut permission = String::new();
-        let mut resource_type = TypeRef::Id(0);
-        let mut fields = d.read_object("struct ListRequestDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0..=5 => asker.read(d, field)?,
-                6 => permission = d.read_string()?,
-                _ => resource_type = TypeRef::read(d)?,
-            }
-        }
-        fields.require(d, 0b11 << 6)?;
-        Ok(Self {
-            user: asker.user,
-            client: asker.client,
-            claims: asker.claims,
-            groups: asker.groups,
-            source: asker.source,
-            profile: asker.profile,
-            permission,
-            resource_type,
-        })
+/// The fields every principal-bearing request but [`RequestDoc`] starts with,
+/// in their order: `user`, `client`, `claims`, `groups`, `source`, `profile`.
+const ASKER: [&str; 6] = ["user", "client", "claims", "groups", "source", "profile"];
+
+/// Reads field `field` (0 to 5) of [`ASKER`] into its slot.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the six slots of the shared fields"
+)]
+fn asker(
+    d: &mut Decoder<'_>,
+    field: usize,
+    user: &mut Option<String>,
+    client: &mut Option<String>,
+    claims: &mut Option<Map>,
+    groups: &mut Option<Vec<String>>,
+    source: &mut Option<String>,
+    profile: &mut Option<ProfileName>,
+) -> Result<(), Error> {
+    match field {
+        0 => opt_string(d, user)?,
+        1 => opt_string(d, client)?,
+        2 => *claims = opt(d, Map::read)?,
+        3 => opt_strings(d, groups)?,
+        4 => opt_string(d, source)?,
+        _ => *profile = opt(d, ProfileName::read)?,
+    }
+    Ok(())
+}
+
+/// [`asker`] for a document with the six shared fields.
+macro_rules! asker {
+    ($doc:expr, $d:expr, $field:expr) => {
+        asker(
+            $d,
+            $field,
+            &mut $doc.user,
+            &mut $doc.client,
+            &mut $doc.claims,
+            &mut $doc.groups,
+            &mut $doc.source,
+            &mut $doc.profile,
+        )
+    };
+}
+
+impl Fill for PrincipalDoc {
+    const EXPECTED: &'static str = "struct PrincipalDoc";
+    const FIELDS: &'static [&'static str] = &ASKER;
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        asker!(self, d, field)
     }
 }
 
-impl Decode for RequestDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &[
-            "user",
-            "groups",
-            "tenantId",
-            "source",
-            "profile",
-            "permission",
-            "resourceType",
-            "resourceId",
-            "anyOf",
-            "allOf",
-            "client",
-            "claims",
-            "properties",
-            "resourceExists",
-            "bundle",
-            "scopes",
-            "restriction",
-            "anonymousAuthorized",
-        ];
-        let mut doc = Self::default();
-        let mut fields = d.read_object("struct RequestDoc", FIELDS)?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.user = opt_string(d)?,
-                1 => doc.groups = opt_strings(d)?,
-                2 => doc.tenant_id = opt_string(d)?,
-                3 => doc.source = opt_string(d)?,
-                4 => doc.profile = opt(d, ProfileName::read)?,
-                5 => doc.permission = opt_string(d)?,
-                6 => doc.resource_type = opt(d, TypeRef::read)?,
-                7 => doc.resource_id = opt_string(d)?,
-                8 => doc.any_of = opt(d, list)?,
-                9 => doc.all_of = opt(d, list)?,
-                10 => doc.client = opt_string(d)?,
-                11 => doc.claims = opt(d, Map::read)?,
-                12 => doc.properties = opt(d, Map::read)?,
-                13 => doc.resource_exists = opt(d, Decoder::read_bool)?,
-                14 => doc.bundle = opt_string(d)?,
-                15 => doc.scopes = opt_strings(d)?,
-                16 => doc.restriction = opt_string(d)?,
-                _ => doc.anonymous_authorized = d.read_bool()?,
-            }
+impl Fill for PermissionsRequestDoc {
+    const EXPECTED: &'static str = "struct PermissionsRequestDoc";
+    const FIELDS: &'static [&'static str] = &[
+        "user",
+        "client",
+        "claims",
+        "groups",
+        "source",
+        "profile",
+        "resourceType",
+        "resourceId",
+        "tenantId",
+    ];
+    const REQUIRED: u64 = 1 << 6;
+
+    fn empty() -> Self {
+        Self {
+            user: None,
+            client: None,
+            claims: None,
+            groups: None,
+            source: None,
+            profile: None,
+            resource_type: TypeRef::Id(0),
+            resource_id: None,
+            tenant_id: None,
         }
-        Ok(doc)
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0..=5 => asker!(self, d, field)?,
+            6 => self.resource_type = TypeRef::read(d)?,
+            7 => opt_string(d, &mut self.resource_id)?,
+            _ => opt_string(d, &mut self.tenant_id)?,
+        }
+        Ok(())
     }
 }
 
-impl Decode for AssignmentDoc {
-    fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
-        let mut doc = Self::default();
-        let mut fields =
-            d.read_object("struct AssignmentDoc", &["user", "group", "accessControl"])?;
-        while let Some(field) = fields.next(d)? {
-            match field {
-                0 => doc.user = opt_string(d)?,
-                1 => doc.group = d.read_string()?,
-                _ => doc.access_control = opt_string(d)?,
-            }
+impl Fill for ListRequestDoc {
+    const EXPECTED: &'static str = "struct ListRequestDoc";
+    const FIELDS: &'static [&'static str] = &[
+        "user",
+        "client",
+        "claims",
+        "groups",
+        "source",
+        "profile",
+        "permission",
+        "resourceType",
+    ];
+    const REQUIRED: u64 = 0b11 << 6;
+
+    fn empty() -> Self {
+        Self {
+            user: None,
+            client: None,
+            claims: None,
+            groups: None,
+            source: None,
+            profile: None,
+            permission: String::new(),
+            resource_type: TypeRef::Id(0),
         }
-        fields.require(d, 0b10)?;
-        Ok(doc)
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0..=5 => asker!(self, d, field)?,
+            6 => string(d, &mut self.permission)?,
+            _ => self.resource_type = TypeRef::read(d)?,
+        }
+        Ok(())
+    }
+}
+
+impl Fill for RequestDoc {
+    const EXPECTED: &'static str = "struct RequestDoc";
+    const FIELDS: &'static [&'static str] = &[
+        "user",
+        "groups",
+        "tenantId",
+        "source",
+        "profile",
+        "permission",
+        "resourceType",
+        "resourceId",
+        "anyOf",
+        "allOf",
+        "client",
+        "claims",
+        "properties",
+        "resourceExists",
+        "bundle",
+        "scopes",
+        "restriction",
+        "anonymousAuthorized",
+    ];
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => opt_string(d, &mut self.user)?,
+            1 => opt_strings(d, &mut self.groups)?,
+            2 => opt_string(d, &mut self.tenant_id)?,
+            3 => opt_string(d, &mut self.source)?,
+            4 => self.profile = opt(d, ProfileName::read)?,
+            5 => opt_string(d, &mut self.permission)?,
+            6 => self.resource_type = opt(d, TypeRef::read)?,
+            7 => opt_string(d, &mut self.resource_id)?,
+            8 => self.any_of = opt(d, |d| d.read_list(CheckDoc::read))?,
+            9 => self.all_of = opt(d, |d| d.read_list(CheckDoc::read))?,
+            10 => opt_string(d, &mut self.client)?,
+            11 => self.claims = opt(d, Map::read)?,
+            12 => self.properties = opt(d, Map::read)?,
+            13 => self.resource_exists = opt(d, Decoder::read_bool)?,
+            14 => opt_string(d, &mut self.bundle)?,
+            15 => opt_strings(d, &mut self.scopes)?,
+            16 => opt_string(d, &mut self.restriction)?,
+            _ => self.anonymous_authorized = d.read_bool()?,
+        }
+        Ok(())
+    }
+}
+
+impl Fill for AssignmentDoc {
+    const EXPECTED: &'static str = "struct AssignmentDoc";
+    const FIELDS: &'static [&'static str] = &["user", "group", "accessControl"];
+    const REQUIRED: u64 = 0b10;
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => opt_string(d, &mut self.user),
+            1 => string(d, &mut self.group),
+            _ => opt_string(d, &mut self.access_control),
+        }
     }
 }
