@@ -47,8 +47,9 @@ ensure_wasm_tools() {
 
 ensure_wasm_tools
 
-step "wasm lints (cargo clippy --target wasm32-unknown-unknown -D warnings)"
+step "wasm lints (cargo clippy --target wasm32-unknown-unknown -D warnings; the tests, and the package's no_std build)"
 cargo clippy -p writ-wasm --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+cargo clippy -p writ-wasm --target wasm32-unknown-unknown --no-default-features --lib --quiet -- -D warnings
 
 step "wasm-bindgen-test suite in node"
 # Built quietly first: `cargo test --quiet` would hand `--quiet` to the runner.

@@ -10,7 +10,7 @@ root=$PWD
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 pkg=wasm/pkg
 
-cargo build -p writ-wasm --target wasm32-unknown-unknown --profile wasm-release --quiet
+cargo build -p writ-wasm --target wasm32-unknown-unknown --profile wasm-release --no-default-features --quiet
 
 rm -rf "$pkg"
 "$root/.tools/bin/wasm-bindgen" --target web --out-dir "$pkg" --out-name writ \

@@ -4,6 +4,7 @@
 
 use crate::index::{Entry, OwnedEntry};
 use crate::model::{Owner, ResIx, Row, Source, TypeIx, WILDCARD};
+use crate::prelude::*;
 use crate::principal::{Bits, SourcePrincipal};
 use crate::wire::{AuthorizationType, Level};
 

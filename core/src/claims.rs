@@ -2,6 +2,7 @@
 //! with `$`) and how a rule's value is compared with what it finds.
 
 use crate::json::{Map, Value};
+use crate::prelude::*;
 
 use crate::wire::ClaimOperator;
 

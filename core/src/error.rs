@@ -4,6 +4,7 @@
 //! `error.code` field of a `writ check` line, the guest ABI). Tests assert codes,
 //! never message text.
 
+use crate::prelude::*;
 use crate::wire::ErrorDoc;
 
 /// Why a snapshot was rejected. Every variant names where (`path`) in the document.

@@ -7,6 +7,7 @@ use crate::error::RequestError;
 use crate::json::Map;
 use crate::model::{ResIx, Snapshot, Source, TypeIx};
 use crate::optimize::{self, Cause, IdState};
+use crate::prelude::*;
 use crate::principal::{Principal, SourcePrincipal};
 
 use crate::grants::GrantQuery;
@@ -121,7 +122,7 @@ impl Snapshot {
             .get(name)
             .copied()
             .or_else(|| {
-                name.parse()
+                name.parse::<u32>()
                     .ok()
                     .and_then(|id| self.catalogue.by_id.get(&id).copied())
             })

@@ -5,6 +5,7 @@
 //! profiles; owners are just more kinds of [`Owner`].
 
 use crate::json::{Map, Value};
+use crate::prelude::*;
 
 use crate::catalogue::{EMPORIX_HOLD, EMPORIX_SCOPE};
 use crate::error::{RequestError, SnapshotError};

@@ -8,7 +8,8 @@
 //! principal's owners — and a bit per (user or group, type) saying whether the
 //! owner has wildcard rows of the type, which most owners do not.
 
-use rustc_hash::FxHashMap;
+use crate::prelude::FxHashMap;
+use crate::prelude::*;
 
 use crate::model::{GroupIx, Owner, ResIx, Row, RowIx, TypeIx, UserIx, WILDCARD};
 use crate::principal::Bits;

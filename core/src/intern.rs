@@ -1,6 +1,7 @@
 //! String interning: ids are strings at the edges and dense `u32` indices inside.
 
-use rustc_hash::FxHashMap;
+use crate::prelude::FxHashMap;
+use crate::prelude::*;
 
 /// A dense table of distinct strings; index `i` names the `i`-th string added.
 #[derive(Debug, Clone, Default)]

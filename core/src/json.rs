@@ -11,12 +11,15 @@
 //! reader ([`from_str`], in `json/serde_de.rs`) serves the importers and the
 //! tests' oracles.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
+#[cfg(feature = "std")]
 mod serde_de;
 mod value;
 mod write;
 
+#[cfg(feature = "std")]
 pub use serde_de::from_str;
 pub use value::{Map, Value};
 pub use write::{ObjectWriter, write_str, write_strs, write_u64};
@@ -61,7 +64,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// A value of the wrong type, in JSON's words as `serde_json` writes them.
 #[derive(Debug)]
@@ -70,8 +73,8 @@ enum Found {
     Bool(bool),
     Unsigned(u64),
     Signed(i64),
-    /// The value, and the number as the text writes it.
-    Float(f64, Box<str>),
+    /// The number as the text writes it.
+    Float(Box<str>),
     Str(Box<str>),
     Seq,
     Map,
@@ -84,7 +87,7 @@ impl fmt::Display for Found {
             Self::Bool(value) => write!(f, "boolean `{value}`"),
             Self::Unsigned(value) => write!(f, "integer `{value}`"),
             Self::Signed(value) => write!(f, "integer `{value}`"),
-            Self::Float(_, text) => write!(f, "floating point `{text}`"),
+            Self::Float(text) => write!(f, "floating point `{text}`"),
             Self::Str(text) => {
                 // As Rust's `{:?}` writes the strings of JSON documents.
                 f.write_str("string \"")?;
@@ -141,7 +144,15 @@ enum Str<'de, 's> {
 enum Number {
     Unsigned(u64),
     Signed(i64),
-    Float(f64),
+    /// Computed also where only serde's calls read it: whether the number is
+    /// out of range (refused) is decided by computing it.
+    Float(
+        #[cfg_attr(
+            not(feature = "std"),
+            expect(dead_code, reason = "read by serde's calls")
+        )]
+        f64,
+    ),
 }
 
 /// The start of a value, read by the non-generic part of the decoder.
@@ -263,19 +274,6 @@ impl<'de> Decoder<'de> {
     /// An error about the byte about to be read.
     fn peek_error(&self, message: &str) -> Error {
         self.error_at((self.index + 1).min(self.text.len()), message)
-    }
-
-    /// Places an error raised by a visitor (which knows no position) here.
-    fn fix_position(&self, error: Error) -> Error {
-        if error.line != 0 {
-            return error;
-        }
-        let (line, column) = self.position(self.index);
-        Error {
-            line,
-            column,
-            ..error
-        }
     }
 
     /// Skips whitespace; the next byte, if any.
@@ -617,9 +615,9 @@ impl<'de> Decoder<'de> {
                 Token::Bool(value) => Found::Bool(value),
                 Token::Number(Number::Unsigned(value)) => Found::Unsigned(value),
                 Token::Number(Number::Signed(value)) => Found::Signed(value),
-                Token::Number(Number::Float(value)) => {
+                Token::Number(Number::Float(_)) => {
                     let text = self.text.get(start..self.index).unwrap_or_default();
-                    Found::Float(value, text.into())
+                    Found::Float(text.into())
                 }
                 Token::Str(Str::Borrowed(value) | Str::Copied(value)) => Found::Str(value.into()),
                 Token::Array | Token::Object => return Err(self.peek_error("expected value")),
@@ -724,16 +722,6 @@ impl<'de> Decoder<'de> {
             None => Err(self.peek_error("EOF while parsing a list")),
         }
     }
-
-    /// A container's result: the visitor's first error, else the closing
-    /// bracket's, placed after the bracket when the visitor did not place it.
-    fn close<T>(&mut self, visited: Result<T, Error>, close: u8) -> Result<T, Error> {
-        let ended = self.end(close);
-        match (visited, ended) {
-            (Ok(value), Ok(())) => Ok(value),
-            (Err(error), _) | (_, Err(error)) => Err(self.fix_position(error)),
-        }
-    }
 }
 
 /// The typed reading calls of the wire decoders (`wire/decode.rs`). Each reads
@@ -794,9 +782,9 @@ impl<'de> Decoder<'de> {
                 Err(_) => Found::Unsigned(value),
             },
             Number::Signed(value) => Found::Signed(value),
-            Number::Float(value) => {
+            Number::Float(_) => {
                 let text = self.text.get(start..self.index).unwrap_or_default();
-                return Err(self.invalid_type(&Found::Float(value, text.into()), "u32"));
+                return Err(self.invalid_type(&Found::Float(text.into()), "u32"));
             }
         };
         Err(self.message(format_args!("invalid value: {found}, expected u32")))
@@ -815,9 +803,9 @@ impl<'de> Decoder<'de> {
                 Err(_) => Found::Unsigned(id),
             },
             Number::Signed(id) => Found::Signed(id),
-            Number::Float(value) => {
+            Number::Float(_) => {
                 let text = self.text.get(start..self.index).unwrap_or_default();
-                return Err(self.invalid_type(&Found::Float(value, text.into()), EXPECTED));
+                return Err(self.invalid_type(&Found::Float(text.into()), EXPECTED));
             }
         };
         let id = match out_of_range {

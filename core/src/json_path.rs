@@ -8,8 +8,10 @@
 //! a sixth of the JavaScript package — for an answer only a rejected document
 //! needs.
 
+use crate::prelude::*;
 /// Decodes JSON text through serde; on failure, the error and the path of the
 /// value at fault.
+#[cfg(feature = "std")]
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> Result<T, (String, crate::json::Error)> {
@@ -155,7 +157,7 @@ mod tests {
 
     /// The path the decoder's error position leads to, for a document of this
     /// shape.
-    fn path_of<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) -> String {
+    fn path_of<T: serde::de::DeserializeOwned + core::fmt::Debug>(text: &str) -> String {
         let error = crate::json::from_str::<T>(text).expect_err("the document is malformed");
         at(text, error.line(), error.column())
     }

@@ -28,13 +28,21 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+use crate::prelude::*;
+
 mod camunda7;
 pub mod catalogue;
 mod claims;
 mod error;
 mod eval;
+#[cfg(feature = "std")]
 pub mod generate;
 mod grants;
+#[cfg(feature = "std")]
 pub mod import;
 mod index;
 mod intern;
@@ -42,6 +50,7 @@ pub mod json;
 mod json_path;
 mod model;
 mod optimize;
+mod prelude;
 mod principal;
 pub mod snapshot;
 mod sort;
@@ -376,7 +385,7 @@ enum Interned {
 impl Interned {
     fn as_slice(&self) -> &[Option<model::ResIx>] {
         match self {
-            Self::One(only) => std::slice::from_ref(only),
+            Self::One(only) => core::slice::from_ref(only),
             Self::Many(all) => all,
         }
     }

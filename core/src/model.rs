@@ -1,7 +1,8 @@
 //! The validated model: what a snapshot means once every id has been checked and
 //! interned. Built only by [`crate::snapshot`]; read by the evaluators.
 
-use rustc_hash::FxHashMap;
+use crate::prelude::FxHashMap;
+use crate::prelude::*;
 
 use crate::catalogue::ALL_BITS;
 use crate::claims::ClaimPath;

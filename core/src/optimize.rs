@@ -3,7 +3,8 @@
 //! level in the order revoke-all, grant-all, revoke-id, grant-id; relevance by the
 //! permission *names* the REST API renders, not by bits.
 
-use rustc_hash::FxHashSet;
+use crate::prelude::FxHashSet;
+use crate::prelude::*;
 
 use crate::camunda7::Outcome;
 use crate::catalogue::ALL_BITS;

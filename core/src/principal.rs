@@ -5,6 +5,7 @@
 use crate::error::RequestError;
 use crate::index::owner_bit;
 use crate::json::Map;
+use crate::prelude::*;
 
 use crate::model::{GroupIx, Owner, Snapshot, Source, TypeIx, UserIx};
 use crate::wire::{
@@ -42,21 +43,21 @@ pub(crate) enum SourceList {
     Many(Vec<SourcePrincipal>),
 }
 
-impl std::ops::Deref for SourceList {
+impl core::ops::Deref for SourceList {
     type Target = [SourcePrincipal];
 
     fn deref(&self) -> &[SourcePrincipal] {
         match self {
-            Self::One(only) => std::slice::from_ref(only),
+            Self::One(only) => core::slice::from_ref(only),
             Self::Many(all) => all,
         }
     }
 }
 
-impl std::ops::DerefMut for SourceList {
+impl core::ops::DerefMut for SourceList {
     fn deref_mut(&mut self) -> &mut [SourcePrincipal] {
         match self {
-            Self::One(only) => std::slice::from_mut(only),
+            Self::One(only) => core::slice::from_mut(only),
             Self::Many(all) => all,
         }
     }

@@ -2,7 +2,8 @@
 //! its path and code. Nothing is half-loaded: the model is built only from a
 //! document that passed every check.
 
-use rustc_hash::FxHashMap;
+use crate::prelude::FxHashMap;
+use crate::prelude::*;
 
 use crate::catalogue::{ALL_BITS, CAMUNDA7_TYPES};
 use crate::error::SnapshotError;
@@ -75,7 +76,7 @@ pub(crate) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
         revoke_mode: doc.options.revoke_mode,
         tenant_checks: doc.options.tenant_checks,
         authorization_checks: doc.options.authorization_checks,
-        admin_groups: std::iter::once(CAMUNDA_ADMIN)
+        admin_groups: core::iter::once(CAMUNDA_ADMIN)
             .chain(doc.options.admin_groups.iter().map(String::as_str))
             .map(Box::from)
             .collect(),
@@ -196,7 +197,7 @@ fn reject_grants_fields(doc: &SnapshotDoc) -> Result<(), SnapshotError> {
             ));
         }
     }
-    let sources = std::iter::once(("", &doc.users, &doc.groups, &doc.authorizations)).chain(
+    let sources = core::iter::once(("", &doc.users, &doc.groups, &doc.authorizations)).chain(
         doc.sources.iter().map(|source| {
             (
                 "sources[].",

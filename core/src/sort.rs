@@ -4,6 +4,7 @@
 //! fifth of them in the JavaScript package); this is a bottom-up merge sort,
 //! stable, `O(n log n)` on every input, a few hundred bytes per type.
 
+use crate::prelude::*;
 /// Runs this long are put in order by insertion first.
 const RUN: usize = 16;
 

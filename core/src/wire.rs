@@ -5,6 +5,7 @@
 //! every runtime. Field names are camelCase like the Camunda REST API they mirror.
 //! Readers reject unknown fields: a typo is an error, never a silently ignored key.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::json::Map;
@@ -287,7 +288,7 @@ pub struct AccessControlDoc {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
     /// Scopes carry a `--<restriction>` suffix per restriction of the holding group.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
     pub restriction_aware: bool,
     /// Only groups of this user type may hold it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -401,7 +402,7 @@ impl<'de> Deserialize<'de> for TypeRef {
         impl serde::de::Visitor<'_> for Visitor {
             type Value = TypeRef;
 
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.write_str("a resource type name or integer id")
             }
 
@@ -429,8 +430,8 @@ impl<'de> Deserialize<'de> for TypeRef {
     }
 }
 
-impl std::fmt::Display for TypeRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Self::Id(id) => write!(f, "{id}"),
             Self::Name(name) => f.write_str(name),
@@ -548,7 +549,7 @@ pub struct RequestDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restriction: Option<String>,
     /// `grants`: the caller already authorized this request anonymously; skip every check.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
     pub anonymous_authorized: bool,
 }
 

@@ -11,13 +11,22 @@
 //! short strings and no JSON: the hot path of a UI.
 
 #![forbid(unsafe_code)]
+// The package is built without the `std` feature: the standard library's panic
+// runtime formats every panic's message (20 KB of the package) for a stderr the
+// browser does not have. A panic then traps (`panic_handler` below).
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
 
 #[cfg(test)]
 mod tests;
 mod types;
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::borrow::ToOwned;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
 
 use js_sys::{Error, JSON, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -30,8 +39,17 @@ use writ_core::{Question, RequestError, Resource, SnapshotError};
 
 // TLSF (two-level segregated fit): constant-time allocation and release, and
 // 7 KB less than the standard library's dlmalloc.
+#[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
+
+/// A panic (a bug: the core returns errors) traps, which JavaScript sees as a
+/// `RuntimeError`; nothing is formatted.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 /// What `checkMany` answers for each request, one byte per request.
 #[wasm_bindgen]
@@ -66,7 +84,7 @@ struct Shared {
     principals: RefCell<Vec<writ_core::Principal>>,
 }
 
-impl std::ops::Deref for Shared {
+impl core::ops::Deref for Shared {
     type Target = writ_core::Authorizer;
 
     fn deref(&self) -> &writ_core::Authorizer {
@@ -626,15 +644,15 @@ fn type_ref(value: &JsValue) -> Result<TypeRef, RequestError> {
     }
     value
         .as_f64()
-        .filter(|id| id.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(id))
-        .map(|id| {
+        .filter(|id| (0.0..=f64::from(u32::MAX)).contains(id))
+        .and_then(|id| {
             #[expect(
                 clippy::cast_possible_truncation,
                 clippy::cast_sign_loss,
-                reason = "checked above: a whole number within u32"
+                reason = "checked above: within u32; a fraction is refused below"
             )]
-            let id = id as u32;
-            TypeRef::Id(id)
+            let whole = id as u32;
+            (f64::from(whole) == id).then_some(TypeRef::Id(whole))
         })
         .ok_or_else(|| RequestError::Malformed {
             message: "a resource type is a name or an integer id".into(),

@@ -3,7 +3,8 @@
 //! wire documents every runtime reads have their own decoders (`wire/decode.rs`),
 //! which compile to a fraction of this in the JavaScript package.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use serde::de::value::StrDeserializer;
 use serde::de::{self, DeserializeSeed, Expected, Unexpected, Visitor};
@@ -68,6 +69,29 @@ pub fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T, Error
 /// The typed readers of serde's calls: each wire type's derived code carries
 /// only the visitor calls its type can take.
 impl<'de> Decoder<'de> {
+    /// Places an error raised by a visitor (which knows no position) here.
+    fn fix_position(&self, error: Error) -> Error {
+        if error.line != 0 {
+            return error;
+        }
+        let (line, column) = self.position(self.index);
+        Error {
+            line,
+            column,
+            ..error
+        }
+    }
+
+    /// A container's result: the visitor's first error, else the closing
+    /// bracket's, placed after the bracket when the visitor did not place it.
+    fn close<T>(&mut self, visited: Result<T, Error>, close: u8) -> Result<T, Error> {
+        let ended = self.end(close);
+        match (visited, ended) {
+            (Ok(value), Ok(())) => Ok(value),
+            (Err(error), _) | (_, Err(error)) => Err(self.fix_position(error)),
+        }
+    }
+
     /// The first byte of the next value, which must be one of `wanted` (`0` for
     /// any number); anything else is refused as an invalid type, as `serde_json`
     /// refuses it.
@@ -81,7 +105,7 @@ impl<'de> Decoder<'de> {
             Found::Bool(value) => Unexpected::Bool(*value),
             Found::Unsigned(value) => Unexpected::Unsigned(*value),
             Found::Signed(value) => Unexpected::Signed(*value),
-            Found::Float(value, _) => Unexpected::Float(*value),
+            Found::Float(text) => Unexpected::Float(text.parse().unwrap_or(f64::NAN)),
             Found::Str(value) => Unexpected::Str(value),
             Found::Seq => Unexpected::Seq,
             Found::Map => Unexpected::Map,

@@ -2,7 +2,8 @@
 //! one reader ([`super::Decoder::read_value`]) and looked into by mapping rules
 //! and PROPERTY grants.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// A JSON value. A number keeps its text as the document wrote it: mapping
 /// rules compare claims with their values by that text.
@@ -146,8 +147,14 @@ impl<'de> serde::Deserialize<'de> for Value {
             }
 
             fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
-                let text = serde_json::Number::from_f64(value).map(|number| number.to_string());
-                Ok(Value::Number(text.unwrap_or_default().into()))
+                // As `serde_json` writes it; without `std`, as Rust does.
+                #[cfg(feature = "std")]
+                let text = serde_json::Number::from_f64(value)
+                    .map(|number| number.to_string())
+                    .unwrap_or_default();
+                #[cfg(not(feature = "std"))]
+                let text = format!("{value}");
+                Ok(Value::Number(text.into()))
             }
 
             fn visit_str<E>(self, value: &str) -> Result<Value, E> {

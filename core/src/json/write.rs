@@ -1,6 +1,7 @@
 //! Writing answers as JSON text: the bytes `serde_json` writes for the same
 //! documents (compact, fields in declaration order), without serde.
 
+use crate::prelude::*;
 /// Writes `text` as a JSON string, escaped as `serde_json` escapes it.
 pub fn write_str(out: &mut String, text: &str) {
     out.push('"');

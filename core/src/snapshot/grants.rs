@@ -3,7 +3,8 @@
 //! implication applied), Emporix access controls turned into grants, bundles and
 //! domains — and Emporix's assignment invariants.
 
-use rustc_hash::FxHashSet;
+use crate::prelude::FxHashSet;
+use crate::prelude::*;
 
 use super::{catalogue, non_empty, permission_mask, tenants};
 use crate::catalogue::{

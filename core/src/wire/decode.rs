@@ -20,6 +20,7 @@ use super::{
     SortedMap, SourceDoc, TenantDoc, TypeRef, UserDoc, UserType,
 };
 use crate::json::{Decoder, Error, Map};
+use crate::prelude::*;
 
 /// A wire document that has its own decoder: what [`super::decode`] and
 /// [`super::read`] take.

@@ -5,6 +5,7 @@
 
 use super::{ClaimsDoc, DecisionDoc, ErrorDoc, ErrorLine, ListDoc, PermissionsDoc};
 use crate::json::{ObjectWriter, write_strs};
+use crate::prelude::*;
 
 /// An answer that writes itself as JSON.
 pub trait Encode {

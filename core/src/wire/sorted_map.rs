@@ -1,9 +1,10 @@
 //! [`SortedMap`]: the JSON objects of the wire documents whose keys are data
 //! (permission names, domain levels, audiences).
 
-use std::borrow::Borrow;
-use std::fmt;
-use std::marker::PhantomData;
+use crate::prelude::*;
+use core::borrow::Borrow;
+use core::fmt;
+use core::marker::PhantomData;
 
 /// An object's entries in key order, each key once; a repeated key keeps its
 /// last value, as `serde_json` reads one into a `BTreeMap`. A `BTreeMap`'s
@@ -76,7 +77,8 @@ impl<K, V> SortedMap<K, V> {
 
 impl<'a, K, V> IntoIterator for &'a SortedMap<K, V> {
     type Item = (&'a K, &'a V);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+    type IntoIter =
+        core::iter::Map<core::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.iter().map(|(key, value)| (key, value))
