@@ -311,6 +311,11 @@ pub(crate) fn explain(
             .map(|entry| source.row(entry.row))
             .collect()
     };
+    let ids = |rows: &[&Row]| -> Vec<String> {
+        rows.iter()
+            .map(|row| source.row_ids.name(row.id).to_owned())
+            .collect()
+    };
     let mut steps = STEPS.iter().copied();
     let Some((step, rows)) = steps
         .by_ref()
@@ -352,10 +357,8 @@ pub(crate) fn explain(
         rule,
         reason,
         level: Some(step.level),
-        rows: rows.iter().map(|row| row.id.to_string()).collect(),
-        overridden: beaten
-            .map(|(_, rows)| rows.iter().map(|row| row.id.to_string()).collect())
-            .unwrap_or_default(),
+        rows: ids(&rows),
+        overridden: beaten.map(|(_, rows)| ids(&rows)).unwrap_or_default(),
     }
 }
 
@@ -381,17 +384,11 @@ pub(crate) fn tenant_member(
     tenant: Option<u32>,
 ) -> bool {
     let Some(tenant) = tenant else { return false };
-    let direct = principal
-        .user
-        .and_then(|user| source.user_tenants.get(user as usize))
-        .is_some_and(|tenants| tenants.contains(&tenant));
-    direct
-        || principal.groups.iter().any(|&group| {
-            source
-                .group_tenants
-                .get(group as usize)
-                .is_some_and(|tenants| tenants.contains(&tenant))
-        })
+    source.user_tenants.of(principal.user).contains(&tenant)
+        || principal
+            .groups
+            .iter()
+            .any(|&group| source.group_tenants.get(group).contains(&tenant))
 }
 
 /// What a list view may show under the engine's rules: with revokes on, exactly

@@ -644,7 +644,7 @@ impl Snapshot {
         let row = |cause: Cause| {
             self.sources
                 .get(cause.source)
-                .map(|source| source.row(cause.row).id.to_string())
+                .map(|source| source.row_id(cause.row).to_owned())
                 .unwrap_or_default()
         };
         let words = |cause: Cause, what: &str| format!("{} {what}", level_words(cause.level));
@@ -1002,7 +1002,7 @@ impl Snapshot {
                             source.resource_words(row.resource)
                         ),
                         None,
-                        vec![row.id.to_string()],
+                        vec![source.row_id(hit.row).to_owned()],
                     )
                 }
             }
@@ -1108,7 +1108,7 @@ impl Snapshot {
                 .iter()
                 .filter_map(|cause| match (cause, source) {
                     (Some(crate::grants::PartCause::Held(hit)), Some(source)) => {
-                        Some(source.row(hit.row).id.to_string())
+                        Some(source.row_id(hit.row).to_owned())
                     }
                     _ => None,
                 })

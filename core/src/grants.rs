@@ -13,7 +13,7 @@ use crate::model::{
     BundlePart, GroupIx, Owner, PROPERTY_RESOURCES, RowIx, Snapshot, Source, TypeIx, WILDCARD,
 };
 use crate::principal::{Principal, PrincipalRef, Reach, SourceList, SourcePrincipal, Via};
-use crate::snapshot::grants::customer_groups;
+use crate::snapshot::grants::customer_group_conflict;
 use crate::wire::{
     AccountState, AssignmentDoc, ClaimsDoc, DecisionDoc, ExplanationDoc, ListDoc, ProfileName,
     SortedMap, UserType,
@@ -64,8 +64,8 @@ impl Snapshot {
             let ix = data.clients.get(id);
             (
                 ix.map(Owner::Client),
-                slot(&data.client_groups, ix),
-                slot(&data.client_roles, ix),
+                data.client_groups.of(ix),
+                data.client_roles.of(ix),
             )
         } else {
             let ix = source.users.get(id);
@@ -74,8 +74,8 @@ impl Snapshot {
             }
             (
                 ix.map(Owner::User),
-                slot(&source.user_groups, ix),
-                slot(&data.user_roles, ix),
+                source.user_groups.of(ix),
+                data.user_roles.of(ix),
             )
         };
         let owners = &mut reach.owners;
@@ -125,11 +125,7 @@ impl Snapshot {
             };
             match owner {
                 Owner::Group(group) => {
-                    for &role in data
-                        .group_roles
-                        .get(group as usize)
-                        .map_or(&[][..], |roles| &**roles)
-                    {
+                    for &role in data.group_roles.get(group) {
                         let via = match via {
                             Via::RuleGroup(rule, _) => Via::RuleGroupRole(rule, group, role),
                             _ => Via::GroupRole(group, role),
@@ -252,10 +248,10 @@ impl Snapshot {
         // mapping rule: exactly the owners the principal reaches.
         principal.reach.owners.iter().find_map(|&(owner, via)| {
             let tenants = match owner {
-                Owner::User(user) => slot(&source.user_tenants, Some(user)),
-                Owner::Client(client) => slot(&data.client_tenants, Some(client)),
-                Owner::Group(group) => slot(&source.group_tenants, Some(group)),
-                Owner::Role(role) => slot(&data.role_tenants, Some(role)),
+                Owner::User(user) => source.user_tenants.get(user),
+                Owner::Client(client) => data.client_tenants.get(client),
+                Owner::Group(group) => source.group_tenants.get(group),
+                Owner::Role(role) => data.role_tenants.get(role),
                 Owner::MappingRule(rule) => data
                     .mapping_rules
                     .get(rule as usize)
@@ -495,9 +491,12 @@ impl Snapshot {
             if !member_of.contains(&group) {
                 member_of.push(group);
             }
-            let path = |_: usize| doc.group.clone();
-            if let Err(error) = customer_groups(&member_of, &data.group_info, user, &path) {
-                return Ok(refuse(error));
+            if let Some((_, legal_entity)) = customer_group_conflict(&member_of, &data.group_info) {
+                return Ok(refuse(SnapshotError::CustomerGroupConflict {
+                    path: doc.group.clone(),
+                    user: user.clone(),
+                    legal_entity: legal_entity.to_owned(),
+                }));
             }
         }
         if let Some(access_control) = &doc.access_control {
@@ -564,12 +563,6 @@ fn property_holds(
         },
         _ => false,
     }
-}
-
-/// The list at `ix`, or nothing.
-fn slot(lists: &[Box<[u32]>], ix: Option<u32>) -> &[u32] {
-    ix.and_then(|ix| lists.get(ix as usize))
-        .map_or(&[], |list| list)
 }
 
 fn push_new<T: PartialEq + Copy>(list: &mut Vec<(T, Via)>, item: T, via: Via) {

@@ -83,14 +83,6 @@ impl OwnerType {
         let (kind, id) = owner_rank(owner);
         Self((u64::from(kind) << 48) | (u64::from(id) << 16) | u64::from(ty))
     }
-
-    fn ty(self) -> TypeIx {
-        TypeIx::try_from(self.0 & 0xffff).unwrap_or(TypeIx::MAX)
-    }
-
-    fn owner_kind(self) -> u8 {
-        u8::try_from(self.0 >> 48).unwrap_or(u8::MAX)
-    }
 }
 
 impl Entry {
@@ -212,12 +204,10 @@ impl SourceIndex {
                 | (u128::from(row.ty) << 64)
                 | (u128::from(row.resource) << 32)
         }));
-
         let mut index = Self {
             entries: Vec::with_capacity(rows.len()),
             by_owner_type: FxHashMap::default(),
-            by_key: exact
-                .then(|| FxHashMap::with_capacity_and_hasher(rows.len(), Default::default())),
+            by_key: exact.then(FxHashMap::default),
             on_resource: Vec::new(),
             by_type_resource: FxHashMap::default(),
             user_wildcards: vec![0; user_count],
@@ -227,34 +217,54 @@ impl SourceIndex {
             group_revokes: vec![false; group_count],
             any_user_revoke: false,
         };
-        for ix in order {
-            let Some(row) = rows.get(ix as usize) else {
+        let sorted_rows: Vec<(RowIx, &Row)> = order
+            .iter()
+            .filter_map(|&ix| rows.get(ix as usize).map(|row| (ix, row)))
+            .collect();
+        // The rows of one (owner, type) are contiguous, and the same for
+        // (owner, type, id): each map gets one entry per run, not per row.
+        for run in sorted_rows.chunk_by(|(_, a), (_, b)| a.owner == b.owner && a.ty == b.ty) {
+            let Some(&(_, first)) = run.first() else {
                 continue;
             };
-            let at = u32::try_from(index.entries.len()).unwrap_or(u32::MAX);
-            let entry = Entry::of(row, ix);
-            index.entries.push(entry);
-            if let Some(by_key) = &mut index.by_key {
-                let key = Key {
-                    owner: row.owner,
-                    ty: row.ty,
-                    resource: row.resource,
-                };
-                by_key.entry(key).or_insert((at, at)).1 = at + 1;
+            let start = u32::try_from(index.entries.len()).unwrap_or(u32::MAX);
+            let mut span = Span::empty(start);
+            for &(ix, row) in run {
+                let entry = Entry::of(row, ix);
+                span.extend(&entry);
+                index.entries.push(entry);
+                if row.kind == AuthorizationType::Revoke {
+                    match row.owner {
+                        Owner::User(user) => set(&mut index.user_revokes, user),
+                        Owner::Group(group) => set(&mut index.group_revokes, group),
+                        Owner::AnyUser => index.any_user_revoke = true,
+                        Owner::Global
+                        | Owner::Client(_)
+                        | Owner::Role(_)
+                        | Owner::MappingRule(_) => {}
+                    }
+                }
             }
-            let owner_type = OwnerType::new(row.owner, row.ty);
-            index
-                .by_owner_type
-                .entry(owner_type)
-                .or_insert(Span::empty(at))
-                .extend(&entry);
-            if row.resource == WILDCARD {
-                match row.owner {
+            if let Some(by_key) = &mut index.by_key {
+                let mut at = start;
+                for same in run.chunk_by(|(_, a), (_, b)| a.resource == b.resource) {
+                    let end = at + u32::try_from(same.len()).unwrap_or(0);
+                    let key = Key {
+                        owner: first.owner,
+                        ty: first.ty,
+                        resource: same.first().map_or(0, |(_, row)| row.resource),
+                    };
+                    by_key.insert(key, (at, end));
+                    at = end;
+                }
+            }
+            if span.wildcard_end > span.start {
+                match first.owner {
                     Owner::User(user) => {
-                        add_bits(&mut index.user_wildcards, user, type_bit(row.ty))
+                        add_bits(&mut index.user_wildcards, user, type_bit(first.ty))
                     }
                     Owner::Group(group) => {
-                        add_bits(&mut index.group_wildcards, group, type_bit(row.ty));
+                        add_bits(&mut index.group_wildcards, group, type_bit(first.ty))
                     }
                     Owner::AnyUser
                     | Owner::Global
@@ -263,27 +273,20 @@ impl SourceIndex {
                     | Owner::MappingRule(_) => {}
                 }
             }
-            if row.kind == AuthorizationType::Revoke {
-                match row.owner {
-                    Owner::User(user) => set(&mut index.user_revokes, user),
-                    Owner::Group(group) => set(&mut index.group_revokes, group),
-                    Owner::AnyUser => index.any_user_revoke = true,
-                    Owner::Global | Owner::Client(_) | Owner::Role(_) | Owner::MappingRule(_) => {}
-                }
-            }
-        }
-        index.index_resources(rows);
-        for (key, span) in &index.by_owner_type {
-            if key.owner_kind() == owner_rank(Owner::Global).0 {
-                let ty = usize::from(key.ty());
+            if first.owner == Owner::Global {
+                let ty = usize::from(first.ty);
                 if index.global_wildcards.len() <= ty {
                     index.global_wildcards.resize(ty + 1, None);
                 }
                 if let Some(slot) = index.global_wildcards.get_mut(ty) {
-                    *slot = Some(*span);
+                    *slot = Some(span);
                 }
             }
+            index
+                .by_owner_type
+                .insert(OwnerType::new(first.owner, first.ty), span);
         }
+        index.index_resources(rows);
         index
     }
 
@@ -306,19 +309,31 @@ impl SourceIndex {
             }
         }));
         self.on_resource.reserve_exact(order.len());
+        let mut run: Option<(TypeResource, u32)> = None;
         for ix in order {
             let Some(row) = rows.get(ix as usize) else {
                 continue;
             };
             let at = u32::try_from(self.on_resource.len()).unwrap_or(u32::MAX);
+            let key = TypeResource::new(row.ty, row.resource);
+            match run {
+                Some((known, _)) if known == key => {}
+                Some((known, start)) => {
+                    self.by_type_resource.insert(known, (start, at));
+                    run = Some((key, at));
+                }
+                None => run = Some((key, at)),
+            }
             self.on_resource.push(OwnedEntry {
                 owner: row.owner,
                 mask: row.mask,
                 kind: row.kind,
                 owner_shift: owner_shift(row.owner),
             });
-            let key = TypeResource::new(row.ty, row.resource);
-            self.by_type_resource.entry(key).or_insert((at, at)).1 = at + 1;
+        }
+        if let Some((key, start)) = run {
+            let end = u32::try_from(self.on_resource.len()).unwrap_or(u32::MAX);
+            self.by_type_resource.insert(key, (start, end));
         }
     }
 
@@ -450,7 +465,7 @@ fn sorted(keys: impl Iterator<Item = u128>) -> Vec<RowIx> {
         .filter(|&(key, _)| key != SKIP)
         .map(|(key, ix)| key | u128::from(ix))
         .collect();
-    crate::sort::sort_by(&mut keys, |a, b| a < b);
+    crate::sort::radix_sort(&mut keys, 32);
     keys.into_iter()
         .map(|key| u32::try_from(key & u128::from(u32::MAX)).unwrap_or(u32::MAX))
         .collect()
@@ -506,7 +521,7 @@ mod tests {
 
     fn row(owner: Owner, ty: TypeIx, resource: ResIx, kind: AuthorizationType) -> Row {
         Row {
-            id: "r".into(),
+            id: 0,
             kind,
             owner,
             ty,

@@ -12,6 +12,7 @@
 //! tests' oracles.
 
 use crate::prelude::*;
+use alloc::borrow::Cow;
 use core::fmt;
 
 #[cfg(feature = "std")]
@@ -765,6 +766,15 @@ impl<'de> Decoder<'de> {
         self.read_str().map(str::to_owned)
     }
 
+    /// A string, borrowed from the text unless it has escapes.
+    pub(crate) fn read_text(&mut self) -> Result<Cow<'de, str>, Error> {
+        self.wanted(b"\"", "a string")?;
+        Ok(match self.scan_string()? {
+            Str::Borrowed(text) => Cow::Borrowed(text),
+            Str::Copied(text) => Cow::Owned(text.to_owned()),
+        })
+    }
+
     pub(crate) fn read_bool(&mut self) -> Result<bool, Error> {
         if self.wanted(b"tf", "a boolean")? == b't' {
             self.ident(b"true").map(|()| true)
@@ -791,10 +801,10 @@ impl<'de> Decoder<'de> {
     }
 
     /// A resource type: a name, or an integer id within `u32`.
-    pub(crate) fn read_name_or_id(&mut self) -> Result<Result<u32, String>, Error> {
+    pub(crate) fn read_name_or_id(&mut self) -> Result<Result<u32, Cow<'de, str>>, Error> {
         const EXPECTED: &str = "a resource type name or integer id";
         if self.wanted(b"\"0", EXPECTED)? == b'"' {
-            return self.read_string().map(Err);
+            return self.read_text().map(Err);
         }
         let start = self.index;
         let out_of_range = match self.number()? {

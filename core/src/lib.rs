@@ -79,7 +79,9 @@ impl Authorizer {
     /// # Errors
     /// A [`SnapshotError`] naming the first problem, its path and its code.
     pub fn from_json(text: &str) -> Result<Self, SnapshotError> {
-        Self::from_doc(&snapshot::decode(text)?)
+        Ok(Self {
+            snapshot: snapshot::load(text)?,
+        })
     }
 
     /// Validates and indexes an already decoded snapshot document.

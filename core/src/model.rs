@@ -7,7 +7,7 @@ use crate::prelude::*;
 use crate::catalogue::ALL_BITS;
 use crate::claims::ClaimPath;
 use crate::index::SourceIndex;
-use crate::intern::Interner;
+use crate::intern::{Interner, Lists};
 use crate::wire::{
     AccountState, AuthorizationType, ClaimOperator, PredefinedGroup, ProfileName, RevokeMode,
     UserType,
@@ -119,7 +119,8 @@ pub(crate) enum Owner {
 /// One authorization row, interned.
 #[derive(Debug, Clone)]
 pub(crate) struct Row {
-    pub id: Box<str>,
+    /// The row's id, in its source's `row_ids`.
+    pub id: u32,
     pub kind: AuthorizationType,
     pub owner: Owner,
     pub ty: TypeIx,
@@ -134,15 +135,17 @@ pub(crate) struct Row {
 pub(crate) struct Source {
     pub name: Box<str>,
     pub users: Interner,
-    pub user_groups: Vec<Box<[GroupIx]>>,
-    pub user_tenants: Vec<Box<[TenantIx]>>,
+    /// Per user, its groups.
+    pub user_groups: Lists,
+    pub user_tenants: Lists,
     pub groups: Interner,
-    pub group_tenants: Vec<Box<[TenantIx]>>,
+    pub group_tenants: Lists,
     /// Whether each group is an admin group (skips tenant checks).
     pub admin_groups: Vec<bool>,
     /// Roles, clients, mapping rules and the rest of the `grants` model.
     pub grants: GrantsData,
     pub resources: Interner,
+    pub row_ids: Interner,
     pub rows: Vec<Row>,
     pub index: SourceIndex,
 }
@@ -156,10 +159,13 @@ impl Source {
         &self.rows[ix as usize]
     }
 
+    /// The id of row `ix`.
+    pub(crate) fn row_id(&self, ix: RowIx) -> &str {
+        self.row_ids.name(self.row(ix).id)
+    }
+
     pub(crate) fn groups_of(&self, user: UserIx) -> &[GroupIx] {
-        self.user_groups
-            .get(user as usize)
-            .map_or(&[], |groups| groups)
+        self.user_groups.get(user)
     }
 }
 
@@ -184,15 +190,15 @@ pub(crate) struct Snapshot {
 /// The `grants` part of a source; empty under the other profiles.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct GrantsData {
-    pub user_roles: Vec<Box<[u32]>>,
+    pub user_roles: Lists,
     pub user_states: Vec<AccountState>,
     pub clients: Interner,
-    pub client_groups: Vec<Box<[GroupIx]>>,
-    pub client_roles: Vec<Box<[u32]>>,
-    pub client_tenants: Vec<Box<[TenantIx]>>,
-    pub group_roles: Vec<Box<[u32]>>,
+    pub client_groups: Lists,
+    pub client_roles: Lists,
+    pub client_tenants: Lists,
+    pub group_roles: Lists,
     pub roles: Interner,
-    pub role_tenants: Vec<Box<[TenantIx]>>,
+    pub role_tenants: Lists,
     pub mapping_rules: Vec<MappingRule>,
     /// Emporix: per group, and the access controls (for assignment checks).
     pub group_info: Vec<GroupInfo>,

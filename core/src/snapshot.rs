@@ -1,21 +1,26 @@
 //! Decoding and validation: snapshot JSON → [`Snapshot`], or the first error with
 //! its path and code. Nothing is half-loaded: the model is built only from a
 //! document that passed every check.
-
-use crate::prelude::FxHashMap;
-use crate::prelude::*;
+//!
+//! Loading text ([`load`]) reads the rows borrowed from it ([`RowDoc`]); a
+//! document already decoded ([`validate`]) lends its rows the same way, so both
+//! are validated by one [`build`].
 
 use crate::catalogue::{ALL_BITS, CAMUNDA7_TYPES};
 use crate::error::SnapshotError;
 use crate::index::SourceIndex;
-use crate::intern::Interner;
+use crate::intern::{Interner, Lists};
+use crate::json::{Decoder, Error};
 use crate::model::{
     CAMUNDA_ADMIN, Catalogue, GrantsData, Options, Owner, ResourceType, Row, Snapshot, Source,
-    TypeIx, WILDCARD,
+    TypeIx,
 };
+use crate::prelude::*;
+use crate::wire::decode::{Fill, read_fields};
+use crate::wire::row::{RowDoc, RowNames, RowType};
 use crate::wire::{
-    AuthorizationDoc, AuthorizationType, FORMAT_VERSION, GroupDoc, ProfileName, ResourceTypeDoc,
-    SnapshotDoc, TypeRef, UserDoc,
+    AuthorizationType, FORMAT_VERSION, GroupDoc, ProfileName, ResourceTypeDoc, SnapshotDoc,
+    SourceDoc, TypeRef, UserDoc,
 };
 
 pub(crate) mod grants;
@@ -23,25 +28,189 @@ pub(crate) mod grants;
 /// The name of the one source of a snapshot without `sources`.
 pub const DEFAULT_SOURCE: &str = "default";
 
+/// What validation returns: errors are rare, so they travel boxed and the
+/// result stays a word wide.
+pub(crate) type Fallible<T> = Result<T, Box<SnapshotError>>;
+
+/// Where a value is in the document (`sources[1].users[0].groups[2]`): a chain
+/// on the stack, written out only when an error needs it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At<'a> {
+    parent: Option<&'a At<'a>>,
+    step: Step<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> At<'a> {
+    /// The document itself.
+    pub(crate) const ROOT: At<'static> = At {
+        parent: None,
+        step: Step::Root,
+    };
+
+    /// The value of `key` in this object.
+    pub(crate) fn key(&'a self, key: &'a str) -> At<'a> {
+        At {
+            parent: Some(self),
+            step: Step::Key(key),
+        }
+    }
+
+    /// Element `index` of this array.
+    pub(crate) fn index(&'a self, index: usize) -> At<'a> {
+        At {
+            parent: Some(self),
+            step: Step::Index(index),
+        }
+    }
+
+    /// `users[0].groups[2]`.
+    pub(crate) fn path(&self) -> String {
+        let mut steps = Vec::new();
+        let mut at = Some(self);
+        while let Some(here) = at {
+            steps.push(here.step);
+            at = here.parent;
+        }
+        let mut path = String::new();
+        for step in steps.iter().rev() {
+            match step {
+                Step::Root => {}
+                Step::Key(key) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                Step::Index(index) => {
+                    path.push('[');
+                    crate::json::write_u64(&mut path, *index as u64);
+                    path.push(']');
+                }
+            }
+        }
+        path
+    }
+}
+
+/// A snapshot document with its rows borrowed: `doc`'s own `authorizations`
+/// are not read (they are empty when loading text).
+pub(crate) struct Parts<'d, 'a> {
+    pub doc: &'d SnapshotDoc,
+    /// The top-level rows, then each source's.
+    pub rows: Vec<Vec<RowDoc<'a>>>,
+    pub names: RowNames<'a>,
+}
+
 /// Parses snapshot JSON into its document form, with the path of any shape error.
 ///
 /// # Errors
 /// `snapshot.malformed` for invalid JSON or a field of the wrong shape;
 /// `snapshot.unsupported_format` when `format` is not this build's.
 pub fn decode(text: &str) -> Result<SnapshotDoc, SnapshotError> {
-    crate::json_path::read::<SnapshotDoc>(text).map_err(|(path, error)| {
-        // A newer format may well fail to parse as this one: say so, not "malformed".
-        match crate::json::format_of(text) {
-            Some(format) if format != FORMAT_VERSION => SnapshotError::UnsupportedFormat {
-                found: format,
-                expected: FORMAT_VERSION,
-            },
-            _ => SnapshotError::Malformed {
-                path,
-                message: error.to_string(),
-            },
-        }
+    crate::json_path::read::<SnapshotDoc>(text)
+        .map_err(|(path, error)| shape_error(text, path, &error))
+}
+
+/// A shape error, or, for a document of another `format`, that: a newer format
+/// may well fail to parse as this one.
+fn shape_error(text: &str, path: String, error: &Error) -> SnapshotError {
+    match crate::json::format_of(text) {
+        Some(format) if format != FORMAT_VERSION => SnapshotError::UnsupportedFormat {
+            found: format,
+            expected: FORMAT_VERSION,
+        },
+        _ => SnapshotError::Malformed {
+            path,
+            message: error.to_string(),
+        },
+    }
+}
+
+/// Decodes, validates and indexes snapshot JSON, its rows borrowed from the text.
+///
+/// # Errors
+/// As [`decode`], then as [`validate`].
+pub(crate) fn load(text: &str) -> Result<Snapshot, SnapshotError> {
+    let mut decoder = Decoder::new(text);
+    let mut doc = SnapshotDoc::default();
+    let mut rows = vec![Vec::new()];
+    let mut names = RowNames::new();
+    read_document(&mut decoder, &mut doc, &mut rows, &mut names)
+        .and_then(|()| decoder.finish())
+        .map_err(|error| {
+            let path = crate::json_path::at(text, error.line(), error.column());
+            shape_error(text, path, &error)
+        })?;
+    build(&Parts {
+        doc: &doc,
+        rows,
+        names,
     })
+    .map_err(|error| *error)
+}
+
+/// [`SnapshotDoc`]'s decoder, with the rows of the document and of each source
+/// read borrowed into `rows`.
+fn read_document<'a>(
+    d: &mut Decoder<'a>,
+    doc: &mut SnapshotDoc,
+    rows: &mut Vec<Vec<RowDoc<'a>>>,
+    names: &mut RowNames<'a>,
+) -> Result<(), Error> {
+    const AUTHORIZATIONS: usize = 8;
+    const SOURCES: usize = 9;
+    read_fields(
+        d,
+        SnapshotDoc::EXPECTED,
+        SnapshotDoc::FIELDS,
+        SnapshotDoc::REQUIRED,
+        &mut |d, field| match field {
+            AUTHORIZATIONS => read_rows(d, rows.first_mut(), names),
+            SOURCES => {
+                let mut items = d.read_array()?;
+                while items.next(d)? {
+                    let mut source = SourceDoc::empty();
+                    rows.push(Vec::new());
+                    read_fields(
+                        d,
+                        SourceDoc::EXPECTED,
+                        SourceDoc::FIELDS,
+                        SourceDoc::REQUIRED,
+                        &mut |d, field| match field {
+                            3 => read_rows(d, rows.last_mut(), names),
+                            _ => source.field(d, field),
+                        },
+                    )?;
+                    doc.sources.push(source);
+                }
+                Ok(())
+            }
+            _ => doc.field(d, field),
+        },
+    )
+}
+
+fn read_rows<'a>(
+    d: &mut Decoder<'a>,
+    rows: Option<&mut Vec<RowDoc<'a>>>,
+    names: &mut RowNames<'a>,
+) -> Result<(), Error> {
+    let mut items = d.read_array()?;
+    let mut read = Vec::new();
+    while items.next(d)? {
+        read.push(RowDoc::read(d, names)?);
+    }
+    if let Some(rows) = rows {
+        *rows = read;
+    }
+    Ok(())
 }
 
 /// Checks a document and builds the validated, indexed model.
@@ -49,90 +218,105 @@ pub fn decode(text: &str) -> Result<SnapshotDoc, SnapshotError> {
 /// # Errors
 /// The first problem found, in document order, with its path and stable code.
 pub(crate) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
+    let mut names = RowNames::new();
+    let mut rows = Vec::with_capacity(1 + doc.sources.len());
+    for list in
+        core::iter::once(&doc.authorizations).chain(doc.sources.iter().map(|s| &s.authorizations))
+    {
+        rows.push(list.iter().map(|row| RowDoc::of(row, &mut names)).collect());
+    }
+    build(&Parts { doc, rows, names }).map_err(|error| *error)
+}
+
+/// The rows of the top level (`0`) or of source `i + 1`.
+fn rows_of<'p, 'a>(parts: &'p Parts<'_, 'a>, ix: usize) -> &'p [RowDoc<'a>] {
+    parts.rows.get(ix).map_or(&[], Vec::as_slice)
+}
+
+fn build(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
+    let doc = parts.doc;
     if doc.format != FORMAT_VERSION {
         return Err(SnapshotError::UnsupportedFormat {
             found: doc.format,
             expected: FORMAT_VERSION,
-        });
+        }
+        .into());
     }
     if doc.profile == ProfileName::Grants {
-        return grants::validate(doc);
+        return grants::validate(parts);
     }
-    reject_grants_fields(doc)?;
-    let builtin = CAMUNDA7_TYPES.iter().map(|ty| ResourceType {
-        name: ty.name.into(),
-        id: ty.id,
-        permissions: ty
-            .permissions
-            .iter()
-            .map(|&(name, bits)| (name.into(), bits))
-            .collect(),
-        implicit_all: true,
-    });
-    let catalogue = catalogue(builtin.collect(), &doc.resource_types, true)?;
+    reject_grants_fields(parts)?;
+    let builtin = CAMUNDA7_TYPES
+        .iter()
+        .map(|ty| ResourceType {
+            name: ty.name.into(),
+            id: ty.id,
+            permissions: ty
+                .permissions
+                .iter()
+                .map(|&(name, bits)| (name.into(), bits))
+                .collect(),
+            implicit_all: true,
+        })
+        .collect();
+    let catalogue = catalogue(builtin, &doc.resource_types, true)?;
 
     let tenants = tenants(doc)?;
+    let mut admin_groups: Vec<Box<str>> = vec![CAMUNDA_ADMIN.into()];
+    admin_groups.extend(
+        doc.options
+            .admin_groups
+            .iter()
+            .map(|group| group.as_str().into()),
+    );
     let options = Options {
         revoke_mode: doc.options.revoke_mode,
         tenant_checks: doc.options.tenant_checks,
         authorization_checks: doc.options.authorization_checks,
-        admin_groups: core::iter::once(CAMUNDA_ADMIN)
-            .chain(doc.options.admin_groups.iter().map(String::as_str))
-            .map(Box::from)
-            .collect(),
+        admin_groups,
         admin_users: doc
             .options
             .admin_users
             .iter()
-            .map(|user| Box::from(user.as_str()))
+            .map(|user| user.as_str().into())
             .collect(),
     };
 
+    let context = SourceContext {
+        catalogue: &catalogue,
+        tenants: &tenants,
+        admin_groups: &options.admin_groups,
+        exact_index: doc.profile != ProfileName::Camunda7,
+    };
     let mut sources = Vec::new();
     if doc.sources.is_empty() {
-        let parts = SourceParts {
-            users: &doc.users,
-            groups: &doc.groups,
-            authorizations: &doc.authorizations,
-            exact_index: doc.profile != ProfileName::Camunda7,
-        };
-        sources.push(source(
+        sources.push(context.source(
             DEFAULT_SOURCE,
-            "",
-            parts,
-            &catalogue,
-            &tenants,
-            &options.admin_groups,
+            At::ROOT,
+            &doc.users,
+            &doc.groups,
+            rows_of(parts, 0),
+            &parts.names,
         )?);
     } else {
-        if !(doc.users.is_empty() && doc.groups.is_empty() && doc.authorizations.is_empty()) {
+        if !(doc.users.is_empty() && doc.groups.is_empty() && rows_of(parts, 0).is_empty()) {
             return Err(SnapshotError::SourcesConflict {
                 path: "sources".into(),
-            });
+            }
+            .into());
         }
         let mut names = Interner::default();
-        for (i, doc_source) in doc.sources.iter().enumerate() {
-            let path = || format!("sources[{i}].name");
-            non_empty(&doc_source.name, path)?;
-            if !names.insert(&doc_source.name).1 {
-                return Err(SnapshotError::DuplicateId {
-                    path: path(),
-                    id: doc_source.name.clone(),
-                });
-            }
-            let parts = SourceParts {
-                users: &doc_source.users,
-                groups: &doc_source.groups,
-                authorizations: &doc_source.authorizations,
-                exact_index: doc.profile != ProfileName::Camunda7,
-            };
-            sources.push(source(
-                &doc_source.name,
-                &format!("sources[{i}]."),
-                parts,
-                &catalogue,
-                &tenants,
-                &options.admin_groups,
+        let list = At::ROOT.key("sources");
+        for (i, source) in doc.sources.iter().enumerate() {
+            let at = list.index(i);
+            unique(&mut names, &source.name, at.key("name"))?;
+            sources.push(context.source(
+                &source.name,
+                at,
+                &source.users,
+                &source.groups,
+                rows_of(parts, i + 1),
+                &parts.names,
             )?);
         }
     }
@@ -151,30 +335,74 @@ pub(crate) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
     })
 }
 
-/// The tenant table, shared by every profile.
-fn tenants(doc: &SnapshotDoc) -> Result<Interner, SnapshotError> {
-    let mut tenants = Interner::with_capacity(doc.tenants.len());
-    for (i, tenant) in doc.tenants.iter().enumerate() {
-        let path = || format!("tenants[{i}].id");
-        non_empty(&tenant.id, path)?;
-        if !tenants.insert(&tenant.id).1 {
-            return Err(SnapshotError::DuplicateId {
-                path: path(),
-                id: tenant.id.clone(),
-            });
+/// An id of a section (a tenant, a user, a source): not empty, and not listed
+/// before. Its index.
+pub(crate) fn unique(names: &mut Interner, id: &str, at: At<'_>) -> Fallible<u32> {
+    non_empty(id, at)?;
+    match names.insert(id) {
+        (ix, true) => Ok(ix),
+        (_, false) => Err(SnapshotError::DuplicateId {
+            path: at.path(),
+            id: id.to_owned(),
         }
+        .into()),
+    }
+}
+
+pub(crate) fn non_empty(id: &str, at: At<'_>) -> Fallible<()> {
+    if id.is_empty() {
+        return Err(SnapshotError::EmptyId { path: at.path() }.into());
+    }
+    Ok(())
+}
+
+/// A list of ids (at `at`), each resolved in `table` and added once to the list
+/// `lists` builds; the first unknown one is `unknown(path, id)`.
+pub(crate) fn resolve_list(
+    lists: &mut Lists,
+    ids: &[String],
+    table: &Interner,
+    at: At<'_>,
+    unknown: fn(String, String) -> SnapshotError,
+) -> Fallible<u32> {
+    for (j, id) in ids.iter().enumerate() {
+        match table.get(id) {
+            Some(ix) => lists.add(ix),
+            None => return Err(unknown(at.index(j).path(), id.clone()).into()),
+        }
+    }
+    Ok(lists.end())
+}
+
+pub(crate) fn unknown_tenant(path: String, id: String) -> SnapshotError {
+    SnapshotError::UnknownTenant { path, id }
+}
+
+pub(crate) fn unknown_group(path: String, id: String) -> SnapshotError {
+    SnapshotError::UnknownGroup { path, id }
+}
+
+/// The tenant table, shared by every profile.
+pub(crate) fn tenants(doc: &SnapshotDoc) -> Fallible<Interner> {
+    let mut tenants = Interner::with_capacity(doc.tenants.len());
+    let list = At::ROOT.key("tenants");
+    for (i, tenant) in doc.tenants.iter().enumerate() {
+        unique(&mut tenants, &tenant.id, list.index(i).key("id"))?;
     }
     Ok(tenants)
 }
 
 /// Under `camunda7` and `optimize`, the fields of the `grants` model are errors,
 /// not silently ignored data.
-fn reject_grants_fields(doc: &SnapshotDoc) -> Result<(), SnapshotError> {
-    let profile = doc.profile.as_str();
-    let mismatch = |path: String, what: &str| SnapshotError::ProfileMismatch {
-        path,
-        what: what.into(),
-        profile,
+fn reject_grants_fields(parts: &Parts<'_, '_>) -> Fallible<()> {
+    let doc = parts.doc;
+    let mismatch = |path: String, what: &str| -> Box<SnapshotError> {
+        SnapshotError::ProfileMismatch {
+            path,
+            what: what.into(),
+            profile: doc.profile.as_str(),
+        }
+        .into()
     };
     let top: [(&str, bool); 8] = [
         ("catalogues", doc.catalogues.is_empty()),
@@ -189,33 +417,31 @@ fn reject_grants_fields(doc: &SnapshotDoc) -> Result<(), SnapshotError> {
     if let Some((field, _)) = top.iter().find(|(_, empty)| !empty) {
         return Err(mismatch((*field).into(), &format!("`{field}`")));
     }
+    let types = At::ROOT.key("resourceTypes");
     for (i, ty) in doc.resource_types.iter().enumerate() {
         if !ty.implies.is_empty() {
-            return Err(mismatch(
-                format!("resourceTypes[{i}].implies"),
-                "permission implication",
-            ));
+            let path = types.index(i).key("implies").path();
+            return Err(mismatch(path, "permission implication"));
         }
     }
-    let sources = core::iter::once(("", &doc.users, &doc.groups, &doc.authorizations)).chain(
-        doc.sources.iter().map(|source| {
-            (
-                "sources[].",
-                &source.users,
-                &source.groups,
-                &source.authorizations,
-            )
-        }),
+    // In a source the path names no index: `sources[].users[0]`.
+    let in_sources = At::ROOT.key("sources[]");
+    let sections = core::iter::once((At::ROOT, &doc.users, &doc.groups)).chain(
+        doc.sources
+            .iter()
+            .map(|source| (in_sources, &source.users, &source.groups)),
     );
-    for (prefix, users, groups, authorizations) in sources {
+    for (ix, (at, users, groups)) in sections.enumerate() {
+        let list = at.key("users");
         for (i, user) in users.iter().enumerate() {
             if !user.roles.is_empty() || !user.state.is_active() {
                 return Err(mismatch(
-                    format!("{prefix}users[{i}]"),
+                    list.index(i).path(),
                     "user roles and account state",
                 ));
             }
         }
+        let list = at.key("groups");
         for (i, group) in groups.iter().enumerate() {
             let emporix = group.user_type.is_some()
                 || group.legal_entity.is_some()
@@ -223,36 +449,24 @@ fn reject_grants_fields(doc: &SnapshotDoc) -> Result<(), SnapshotError> {
                 || !group.access_controls.is_empty()
                 || group.predefined.is_some();
             if !group.roles.is_empty() || emporix {
-                return Err(mismatch(
-                    format!("{prefix}groups[{i}]"),
-                    "group roles and Emporix group fields",
-                ));
+                let path = list.index(i).path();
+                return Err(mismatch(path, "group roles and Emporix group fields"));
             }
         }
-        for (i, row) in authorizations.iter().enumerate() {
+        let list = at.key("authorizations");
+        for (i, row) in rows_of(parts, ix).iter().enumerate() {
+            let row_at = list.index(i);
             if row.owner_type.is_some() || row.owner_id.is_some() {
-                return Err(mismatch(
-                    format!("{prefix}authorizations[{i}].ownerType"),
-                    "`ownerType`/`ownerId`",
-                ));
+                let path = row_at.key("ownerType").path();
+                return Err(mismatch(path, "`ownerType`/`ownerId`"));
             }
             if row.resource_property_name.is_some() {
-                return Err(mismatch(
-                    format!("{prefix}authorizations[{i}].resourcePropertyName"),
-                    "a PROPERTY matcher",
-                ));
+                let path = row_at.key("resourcePropertyName").path();
+                return Err(mismatch(path, "a PROPERTY matcher"));
             }
         }
     }
     Ok(())
-}
-
-pub(crate) fn non_empty(id: &str, path: impl FnOnce() -> String) -> Result<(), SnapshotError> {
-    if id.is_empty() {
-        Err(SnapshotError::EmptyId { path: path() })
-    } else {
-        Ok(())
-    }
 }
 
 /// The built-in types followed by the snapshot's own.
@@ -260,7 +474,7 @@ pub(crate) fn catalogue(
     builtin: Vec<ResourceType>,
     custom: &[ResourceTypeDoc],
     implicit_all: bool,
-) -> Result<Catalogue, SnapshotError> {
+) -> Fallible<Catalogue> {
     let mut catalogue = Catalogue::default();
     let declared = custom.iter().map(|ty| ResourceType {
         name: ty.name.as_str().into(),
@@ -273,32 +487,40 @@ pub(crate) fn catalogue(
         implicit_all,
     });
     let builtin_count = builtin.len();
+    let list = At::ROOT.key("resourceTypes");
     for (position, ty) in builtin.into_iter().chain(declared).enumerate() {
-        let path = || format!("resourceTypes[{}]", position.saturating_sub(builtin_count));
-        non_empty(&ty.name, || path() + ".name")?;
-        let ix = TypeIx::try_from(position).map_err(|_| SnapshotError::Malformed {
-            path: path(),
-            message: "too many resource types".into(),
-        })?;
+        let at = list.index(position.saturating_sub(builtin_count));
+        non_empty(&ty.name, at.key("name"))?;
+        let Ok(ix) = TypeIx::try_from(position) else {
+            return Err(SnapshotError::Malformed {
+                path: at.path(),
+                message: "too many resource types".into(),
+            }
+            .into());
+        };
         if catalogue.by_name.contains_key(&ty.name) || catalogue.by_id.contains_key(&ty.id) {
             return Err(SnapshotError::DuplicateResourceType {
-                path: path(),
+                path: at.path(),
                 name: ty.name.into(),
                 id: ty.id,
-            });
+            }
+            .into());
         }
+        let permissions = at.key("permissions");
         for (name, bits) in &ty.permissions {
             if matches!(&**name, "ALL" | "NONE") {
                 return Err(SnapshotError::ReservedId {
-                    path: format!("{}.permissions", path()),
+                    path: permissions.path(),
                     id: name.to_string(),
-                });
+                }
+                .into());
             }
             if *bits == 0 || *bits >= ALL_BITS {
                 return Err(SnapshotError::InvalidPermissionValue {
-                    path: format!("{}.permissions.{name}", path()),
+                    path: permissions.key(name).path(),
                     permission: name.to_string(),
-                });
+                }
+                .into());
             }
         }
         catalogue.by_name.insert(ty.name.clone(), ix);
@@ -316,229 +538,246 @@ impl Catalogue {
             TypeRef::Name(name) => self.by_name.get(name.as_str()).copied(),
         }
     }
+
+    /// Finds a resource type by name or integer id, as a row names it.
+    pub(crate) fn resolve_row(&self, ty: &RowType<'_>) -> Option<TypeIx> {
+        match ty {
+            RowType::Id(id) => self.by_id.get(id).copied(),
+            RowType::Name(name) => self.by_name.get(&**name).copied(),
+        }
+    }
 }
 
-struct SourceParts<'a> {
-    users: &'a [UserDoc],
-    groups: &'a [GroupDoc],
-    authorizations: &'a [AuthorizationDoc],
+/// A row's resource type as its error names it: the name, or the id.
+pub(crate) fn type_words(ty: &RowType<'_>) -> String {
+    match ty {
+        RowType::Id(id) => id.to_string(),
+        RowType::Name(name) => name.to_string(),
+    }
+}
+
+/// What every source of a `camunda7`/`optimize` snapshot is validated against.
+struct SourceContext<'c> {
+    catalogue: &'c Catalogue,
+    tenants: &'c Interner,
+    admin_groups: &'c [Box<str>],
     /// Whether to build the (owner, type, id) map: Optimize's hot path reads
     /// it; Camunda 7's does not (see `index`), and without it loading is faster.
     exact_index: bool,
 }
 
-fn source(
-    name: &str,
-    prefix: &str,
-    parts: SourceParts<'_>,
-    catalogue: &Catalogue,
-    tenants: &Interner,
-    admin_groups: &[Box<str>],
-) -> Result<Source, SnapshotError> {
-    let tenant_list =
-        |list: &[String], path: &dyn Fn(usize) -> String| -> Result<Box<[u32]>, SnapshotError> {
-            let mut ixs = Vec::with_capacity(list.len());
-            for (j, tenant) in list.iter().enumerate() {
-                let ix = tenants
-                    .get(tenant)
-                    .ok_or_else(|| SnapshotError::UnknownTenant {
-                        path: path(j),
-                        id: tenant.clone(),
-                    })?;
-                if !ixs.contains(&ix) {
-                    ixs.push(ix);
+impl SourceContext<'_> {
+    fn source(
+        &self,
+        name: &str,
+        at: At<'_>,
+        user_docs: &[UserDoc],
+        group_docs: &[GroupDoc],
+        row_docs: &[RowDoc<'_>],
+        names: &RowNames<'_>,
+    ) -> Fallible<Source> {
+        let mut groups = Interner::with_capacity(group_docs.len());
+        let mut group_tenants = Lists::with_capacity(group_docs.len());
+        let list = at.key("groups");
+        for (i, group) in group_docs.iter().enumerate() {
+            let at = list.index(i);
+            unique(&mut groups, &group.id, at.key("id"))?;
+            let tenants = at.key("tenants");
+            resolve_list(
+                &mut group_tenants,
+                &group.tenants,
+                self.tenants,
+                tenants,
+                unknown_tenant,
+            )?;
+        }
+
+        let mut users = Interner::with_capacity(user_docs.len());
+        let mut user_groups = Lists::with_capacity(user_docs.len());
+        let mut user_tenants = Lists::with_capacity(user_docs.len());
+        let list = at.key("users");
+        for (i, user) in user_docs.iter().enumerate() {
+            let at = list.index(i);
+            if user.id == "*" {
+                return Err(SnapshotError::ReservedId {
+                    path: at.key("id").path(),
+                    id: user.id.clone(),
                 }
+                .into());
             }
-            Ok(ixs.into())
-        };
+            unique(&mut users, &user.id, at.key("id"))?;
+            resolve_list(
+                &mut user_groups,
+                &user.groups,
+                &groups,
+                at.key("groups"),
+                unknown_group,
+            )?;
+            resolve_list(
+                &mut user_tenants,
+                &user.tenants,
+                self.tenants,
+                at.key("tenants"),
+                unknown_tenant,
+            )?;
+        }
 
-    let mut groups = Interner::with_capacity(parts.groups.len());
-    let mut group_tenants = Vec::with_capacity(parts.groups.len());
-    for (i, group) in parts.groups.iter().enumerate() {
-        let path = || format!("{prefix}groups[{i}].id");
-        non_empty(&group.id, path)?;
-        if !groups.insert(&group.id).1 {
-            return Err(SnapshotError::DuplicateId {
-                path: path(),
-                id: group.id.clone(),
+        let mut resources = Interner::default();
+        resources.insert("*");
+        let mut row_ids = Interner::with_capacity(row_docs.len());
+        let mut rows = Vec::with_capacity(row_docs.len());
+        let list = at.key("authorizations");
+        let mut previous: Option<(&RowType<'_>, TypeIx)> = None;
+        for (i, row) in row_docs.iter().enumerate() {
+            let at = list.index(i);
+            let id = unique(&mut row_ids, &row.id, at.key("id"))?;
+            let owner = owner(row, &users, &groups, at)?;
+            let ty = match previous {
+                Some((named, ty)) if same_type(named, &row.resource_type) => ty,
+                _ => resolve_type(self.catalogue, row, at)?,
+            };
+            previous = Some((&row.resource_type, ty));
+            let Some(resource_id) = row.resource_id.as_deref() else {
+                return Err(SnapshotError::MissingResourceId {
+                    path: at.key("resourceId").path(),
+                }
+                .into());
+            };
+            non_empty(resource_id, at.key("resourceId"))?;
+            let named = permission_mask(self.catalogue.ty(ty), row, names, at)?;
+            // REVOKE rows name what they take away; the engine stores what is left.
+            let mask = if row.kind == AuthorizationType::Revoke {
+                ALL_BITS & !named
+            } else {
+                named
+            };
+            rows.push(Row {
+                id,
+                kind: row.kind,
+                owner,
+                ty,
+                resource: resources.insert(resource_id).0,
+                mask,
             });
         }
-        group_tenants.push(tenant_list(&group.tenants, &|j| {
-            format!("{prefix}groups[{i}].tenants[{j}]")
-        })?);
+
+        let index = SourceIndex::build(&rows, users.len(), groups.len(), self.exact_index);
+        let admin_groups = group_docs
+            .iter()
+            .map(|group| self.admin_groups.iter().any(|admin| **admin == *group.id))
+            .collect();
+        Ok(Source {
+            name: name.into(),
+            users,
+            user_groups,
+            user_tenants,
+            groups,
+            group_tenants,
+            admin_groups,
+            grants: GrantsData::default(),
+            resources,
+            row_ids,
+            rows,
+            index,
+        })
     }
+}
 
-    let mut users = Interner::with_capacity(parts.users.len());
-    let mut user_groups = Vec::with_capacity(parts.users.len());
-    let mut user_tenants = Vec::with_capacity(parts.users.len());
-    for (i, user) in parts.users.iter().enumerate() {
-        let path = || format!("{prefix}users[{i}].id");
-        non_empty(&user.id, path)?;
-        if user.id == "*" {
-            return Err(SnapshotError::ReservedId {
-                path: path(),
-                id: user.id.clone(),
-            });
+/// A row's resource type.
+pub(crate) fn resolve_type(
+    catalogue: &Catalogue,
+    row: &RowDoc<'_>,
+    at: At<'_>,
+) -> Fallible<TypeIx> {
+    catalogue.resolve_row(&row.resource_type).ok_or_else(|| {
+        SnapshotError::UnknownResourceType {
+            path: at.key("resourceType").path(),
+            resource_type: type_words(&row.resource_type),
         }
-        if !users.insert(&user.id).1 {
-            return Err(SnapshotError::DuplicateId {
-                path: path(),
-                id: user.id.clone(),
-            });
-        }
-        let mut member_of = Vec::with_capacity(user.groups.len());
-        for (j, group) in user.groups.iter().enumerate() {
-            let ix = groups
-                .get(group)
-                .ok_or_else(|| SnapshotError::UnknownGroup {
-                    path: format!("{prefix}users[{i}].groups[{j}]"),
-                    id: group.clone(),
-                })?;
-            if !member_of.contains(&ix) {
-                member_of.push(ix);
-            }
-        }
-        user_groups.push(member_of.into_boxed_slice());
-        user_tenants.push(tenant_list(&user.tenants, &|j| {
-            format!("{prefix}users[{i}].tenants[{j}]")
-        })?);
-    }
-
-    let mut resources = Interner::default();
-    let (wildcard, _) = resources.insert("*");
-    debug_assert_eq!(wildcard, WILDCARD);
-    let mut row_ids: FxHashMap<&str, ()> =
-        FxHashMap::with_capacity_and_hasher(parts.authorizations.len(), Default::default());
-    let mut rows = Vec::with_capacity(parts.authorizations.len());
-    for (i, auth) in parts.authorizations.iter().enumerate() {
-        let at = |field: &str| format!("{prefix}authorizations[{i}].{field}");
-        non_empty(&auth.id, || at("id"))?;
-        if row_ids.insert(&auth.id, ()).is_some() {
-            return Err(SnapshotError::DuplicateId {
-                path: at("id"),
-                id: auth.id.clone(),
-            });
-        }
-        let owner = owner(auth, &users, &groups, &at)?;
-        let ty = catalogue.resolve(&auth.resource_type).ok_or_else(|| {
-            SnapshotError::UnknownResourceType {
-                path: at("resourceType"),
-                resource_type: auth.resource_type.to_string(),
-            }
-        })?;
-        let resource_id =
-            auth.resource_id
-                .as_deref()
-                .ok_or_else(|| SnapshotError::MissingResourceId {
-                    path: at("resourceId"),
-                })?;
-        non_empty(resource_id, || at("resourceId"))?;
-        let named = permission_mask(catalogue.ty(ty), &auth.permissions, &at)?;
-        // REVOKE rows name what they take away; the engine stores what is left.
-        let mask = if auth.kind == AuthorizationType::Revoke {
-            ALL_BITS & !named
-        } else {
-            named
-        };
-        let (resource, _) = resources.insert(resource_id);
-        rows.push(Row {
-            id: auth.id.as_str().into(),
-            kind: auth.kind,
-            owner,
-            ty,
-            resource,
-            mask,
-        });
-    }
-
-    let index = SourceIndex::build(&rows, users.len(), groups.len(), parts.exact_index);
-    let admin_groups = parts
-        .groups
-        .iter()
-        .map(|group| admin_groups.iter().any(|admin| **admin == *group.id))
-        .collect();
-    Ok(Source {
-        name: name.into(),
-        users,
-        user_groups,
-        user_tenants,
-        groups,
-        group_tenants,
-        admin_groups,
-        grants: GrantsData::default(),
-        resources,
-        rows,
-        index,
+        .into()
     })
 }
 
-fn owner(
-    auth: &AuthorizationDoc,
-    users: &Interner,
-    groups: &Interner,
-    at: &dyn Fn(&str) -> String,
-) -> Result<Owner, SnapshotError> {
-    if auth.kind == AuthorizationType::Global {
-        if auth.group_id.is_some() {
+/// Whether two rows name the same resource type the same way: consecutive rows
+/// mostly do, and comparing is cheaper than looking the name up again.
+pub(crate) fn same_type(a: &RowType<'_>, b: &RowType<'_>) -> bool {
+    match (a, b) {
+        (RowType::Name(a), RowType::Name(b)) => a == b,
+        (RowType::Id(a), RowType::Id(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn owner(row: &RowDoc<'_>, users: &Interner, groups: &Interner, at: At<'_>) -> Fallible<Owner> {
+    let unknown = |field: &str, error: fn(String, String) -> SnapshotError, id: &str| {
+        Box::new(error(at.key(field).path(), id.to_owned()))
+    };
+    if row.kind == AuthorizationType::Global {
+        if row.group_id.is_some() {
             return Err(SnapshotError::GlobalWithGroup {
-                path: at("groupId"),
-            });
+                path: at.key("groupId").path(),
+            }
+            .into());
         }
-        return match auth.user_id.as_deref() {
+        return match row.user_id.as_deref() {
             None | Some("*") => Ok(Owner::Global),
             Some(other) => Err(SnapshotError::GlobalWithUser {
-                path: at("userId"),
+                path: at.key("userId").path(),
                 id: other.to_owned(),
-            }),
+            }
+            .into()),
         };
     }
-    match (auth.user_id.as_deref(), auth.group_id.as_deref()) {
+    match (row.user_id.as_deref(), row.group_id.as_deref()) {
         (Some(_), Some(_)) => Err(SnapshotError::BothOwners {
-            path: at("groupId"),
-        }),
-        (None, None) => Err(SnapshotError::MissingOwner { path: at("userId") }),
+            path: at.key("groupId").path(),
+        }
+        .into()),
+        (None, None) => Err(SnapshotError::MissingOwner {
+            path: at.key("userId").path(),
+        }
+        .into()),
         (Some("*"), None) => Ok(Owner::AnyUser),
-        (Some(user), None) => {
-            users
-                .get(user)
-                .map(Owner::User)
-                .ok_or_else(|| SnapshotError::UnknownUser {
-                    path: at("userId"),
-                    id: user.to_owned(),
-                })
-        }
-        (None, Some(group)) => {
-            groups
-                .get(group)
-                .map(Owner::Group)
-                .ok_or_else(|| SnapshotError::UnknownGroup {
-                    path: at("groupId"),
-                    id: group.to_owned(),
-                })
-        }
+        (Some(user), None) => users.get(user).map(Owner::User).ok_or_else(|| {
+            unknown(
+                "userId",
+                |path, id| SnapshotError::UnknownUser { path, id },
+                user,
+            )
+        }),
+        (None, Some(group)) => groups
+            .get(group)
+            .map(Owner::Group)
+            .ok_or_else(|| unknown("groupId", unknown_group, group)),
     }
 }
 
 /// The bits a row's permission names stand for, or the first unknown name.
 pub(crate) fn permission_mask(
     resource_type: &ResourceType,
-    permissions: &[String],
-    at: &dyn Fn(&str) -> String,
-) -> Result<u32, SnapshotError> {
-    if permissions.is_empty() {
-        return Err(SnapshotError::EmptyPermissions {
-            path: at("permissions"),
-        });
+    row: &RowDoc<'_>,
+    names: &RowNames<'_>,
+    at: At<'_>,
+) -> Fallible<u32> {
+    let list = at.key("permissions");
+    let (start, end) = row.permissions;
+    let names = names.get(start as usize..end as usize).unwrap_or(&[]);
+    if names.is_empty() {
+        return Err(SnapshotError::EmptyPermissions { path: list.path() }.into());
     }
     let mut mask = 0;
-    for (j, permission) in permissions.iter().enumerate() {
-        mask |= resource_type
-            .bits(permission)
-            .ok_or_else(|| SnapshotError::UnknownPermission {
-                path: at(&format!("permissions[{j}]")),
-                permission: permission.clone(),
-                resource_type: resource_type.name.to_string(),
-            })?;
+    for (j, permission) in names.iter().enumerate() {
+        match resource_type.bits(permission) {
+            Some(bits) => mask |= bits,
+            None => {
+                return Err(SnapshotError::UnknownPermission {
+                    path: list.index(j).path(),
+                    permission: permission.to_string(),
+                    resource_type: resource_type.name.to_string(),
+                }
+                .into());
+            }
+        }
     }
     Ok(mask)
 }

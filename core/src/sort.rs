@@ -5,6 +5,48 @@
 //! stable, `O(n log n)` on every input, a few hundred bytes per type.
 
 use crate::prelude::*;
+/// Sorts keys by their bits above the lowest `skip`, stably: a least significant
+/// digit first radix sort, a byte a pass, passing over the bytes no two keys
+/// differ in. The index sorts 100,000 packed keys twice per load, whose varying
+/// bits are a few dozen: four or five passes, where a comparison sort took a
+/// tenth of loading.
+pub(crate) fn radix_sort(keys: &mut Vec<u128>, skip: u32) {
+    let Some(&first) = keys.first() else {
+        return;
+    };
+    let varying = keys.iter().fold(0, |varying, key| varying | (key ^ first));
+    let mut scratch = vec![0_u128; keys.len()];
+    let mut shift = skip;
+    while shift < 128 {
+        if (varying >> shift) & 0xff != 0 {
+            let mut counts = [0_usize; 257];
+            for key in keys.iter() {
+                let digit = usize::from(u8::try_from((key >> shift) & 0xff).unwrap_or(0));
+                if let Some(count) = counts.get_mut(digit + 1) {
+                    *count += 1;
+                }
+            }
+            for digit in 1..counts.len() {
+                let before = counts.get(digit - 1).copied().unwrap_or(0);
+                if let Some(count) = counts.get_mut(digit) {
+                    *count += before;
+                }
+            }
+            for &key in keys.iter() {
+                let digit = usize::from(u8::try_from((key >> shift) & 0xff).unwrap_or(0));
+                if let Some(at) = counts.get_mut(digit) {
+                    if let Some(slot) = scratch.get_mut(*at) {
+                        *slot = key;
+                    }
+                    *at += 1;
+                }
+            }
+            core::mem::swap(keys, &mut scratch);
+        }
+        shift += 8;
+    }
+}
+
 /// Runs this long are put in order by insertion first.
 const RUN: usize = 16;
 
@@ -110,6 +152,19 @@ mod tests {
                 let mut expected: Vec<(u64, usize)> = items.iter().copied().zip(0..).collect();
                 expected.sort_by_key(|pair| pair.0);
                 assert_eq!(pairs, expected);
+            }
+        }
+        for len in [0, 1, 2, 100, 5000] {
+            for modulus in [1_u128, 3, 1 << 40, u128::MAX] {
+                // Positions in the low 32 bits, as the index packs them.
+                let keys: Vec<u128> = (0..len)
+                    .map(|ix| ((u128::from(next()) * 0x9e37) % modulus) << 32 | ix)
+                    .collect();
+                let mut ours = keys.clone();
+                radix_sort(&mut ours, 32);
+                let mut theirs = keys;
+                theirs.sort_unstable();
+                assert_eq!(ours, theirs, "{len} keys below {modulus}");
             }
         }
         let mut names = vec!["b", "a", "c", "a"];

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::json::Map;
 
-mod decode;
+pub(crate) mod decode;
 mod encode;
+pub(crate) mod row;
 mod sorted_map;
 
 pub use decode::Decode;

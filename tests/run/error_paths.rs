@@ -5,8 +5,7 @@
 //! pretty-printed, must give the same path both ways.
 
 use serde_json::{Map, Value};
-use writ_conformance::mutate::mutations;
-use writ_conformance::vector::{load, vector_files};
+use writ_conformance::mutate::{mutations, vector_snapshots};
 use writ_core::SnapshotError;
 use writ_core::snapshot::decode;
 use writ_core::wire::SnapshotDoc;
@@ -48,13 +47,7 @@ fn same_path(got: &str, tracked: &str) -> bool {
 fn recovered_paths_are_the_tracked_paths() {
     let mut compared = 0;
     let mut differences = Vec::new();
-    for path in vector_files() {
-        let Ok((_, snapshot)) = load(&path) else {
-            continue;
-        };
-        let Ok(value) = serde_json::from_str::<Value>(&snapshot) else {
-            continue;
-        };
+    for (path, value) in vector_snapshots() {
         for mutated in mutations(&value, &wrong) {
             let texts = [
                 serde_json::to_string(&mutated).unwrap(),
@@ -87,6 +80,42 @@ fn recovered_paths_are_the_tracked_paths() {
         compared > 1000,
         "only {compared} malformed documents compared"
     );
+    assert!(
+        differences.is_empty(),
+        "{} of {compared} differ; first: {}",
+        differences.len(),
+        differences.first().map_or("", String::as_str)
+    );
+}
+
+/// Loading text (`Authorizer::from_json`, which reads the rows borrowed from it)
+/// and validating the decoded document (`Authorizer::from_doc`) are two roads to
+/// one validator: for every vector snapshot, mutated at every value, they load
+/// the same snapshot or refuse it with the same error.
+#[test]
+fn loading_text_and_validating_a_document_agree() {
+    let mut compared = 0;
+    let mut differences = Vec::new();
+    for (path, value) in vector_snapshots() {
+        let mut documents = vec![value.clone()];
+        documents.extend(mutations(&value, &wrong));
+        for document in documents {
+            let text = serde_json::to_string(&document).unwrap();
+            let loaded =
+                writ_core::Authorizer::from_json(&text).map(|authorizer| authorizer.stats());
+            let validated = decode(&text)
+                .and_then(|doc| writ_core::Authorizer::from_doc(&doc))
+                .map(|authorizer| authorizer.stats());
+            compared += 1;
+            if loaded != validated {
+                differences.push(format!(
+                    "{}: {loaded:?} / {validated:?}\n{text}",
+                    path.display()
+                ));
+            }
+        }
+    }
+    assert!(compared > 10_000, "only {compared} documents compared");
     assert!(
         differences.is_empty(),
         "{} of {compared} differ; first: {}",

@@ -7,7 +7,7 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
-use writ_conformance::mutate::mutations;
+use writ_conformance::mutate::{mutations, vector_snapshots};
 use writ_conformance::vector::{load, vector_files};
 use writ_core::wire::SnapshotDoc;
 
@@ -225,13 +225,7 @@ fn requests_decode_as_serde_derive_decodes_them() {
 fn mutated_snapshots_decode_as_serde_derive_decodes_them() {
     let mut compared = 0;
     let mut differences = Vec::new();
-    for path in vector_files() {
-        let Ok((_, snapshot)) = load(&path) else {
-            continue;
-        };
-        let Ok(value) = serde_json::from_str::<Value>(&snapshot) else {
-            continue;
-        };
+    for (_, value) in vector_snapshots() {
         for document in mutations(&value, &every_kind) {
             compared += 1;
             if let Err(difference) = same_reading::<SnapshotDoc>(&document.to_string()) {

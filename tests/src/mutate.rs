@@ -1,7 +1,23 @@
 //! Documents one mutation away from a valid one, for the decoders' tests: each
 //! value replaced by the values `wrong` gives for it, a key added, a key removed.
 
+use std::path::PathBuf;
+
 use serde_json::Value;
+
+use crate::vector::{load, vector_files};
+
+/// Every vector file's snapshot, parsed.
+pub fn vector_snapshots() -> Vec<(PathBuf, Value)> {
+    vector_files()
+        .into_iter()
+        .filter_map(|path| {
+            let (_, snapshot) = load(&path).ok()?;
+            let value = serde_json::from_str(&snapshot).ok()?;
+            Some((path, value))
+        })
+        .collect()
+}
 
 /// Every document one mutation away from `value`.
 pub fn mutations(value: &Value, wrong: &dyn Fn(&Value) -> Vec<Value>) -> Vec<Value> {

@@ -3,10 +3,10 @@
 //! implication applied), Emporix access controls turned into grants, bundles and
 //! domains — and Emporix's assignment invariants.
 
-use crate::prelude::FxHashSet;
-use crate::prelude::*;
-
-use super::{catalogue, non_empty, permission_mask, tenants};
+use super::{
+    At, Fallible, Parts, catalogue, non_empty, permission_mask, resolve_list, resolve_type,
+    rows_of, same_type, tenants, unique, unknown_group, unknown_tenant,
+};
 use crate::catalogue::{
     DEFAULT_ROLES, EMPORIX_ACCESS_CONTROL, EMPORIX_HOLD, EMPORIX_SCOPE, GRANTS_CATALOGUES,
     READONLY_PERMISSIONS,
@@ -14,66 +14,67 @@ use crate::catalogue::{
 use crate::claims::ClaimPath;
 use crate::error::SnapshotError;
 use crate::index::SourceIndex;
-use crate::intern::Interner;
+use crate::intern::{Interner, Lists};
 use crate::model::{
     Bundle, BundlePart, CAMUNDA_ADMIN, Catalogue, GrantsData, GroupInfo, MappingRule, Options,
     Owner, ResourceType, Row, Snapshot, Source, TypeIx, WILDCARD, property_resource,
 };
-use crate::wire::{
-    AuthorizationDoc, AuthorizationType, CheckDoc, DomainLevel, OwnerType, PredefinedGroup,
-    SnapshotDoc, TypeRef, UserType,
-};
+use crate::prelude::*;
+use crate::wire::row::{RowDoc, RowNames, RowType};
+use crate::wire::{AuthorizationType, CheckDoc, OwnerType, PredefinedGroup, SnapshotDoc, UserType};
 
 const PROFILE: &str = "grants";
 
-pub(super) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
+pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
+    let doc = parts.doc;
     if !doc.sources.is_empty() {
         return Err(SnapshotError::ProfileMismatch {
             path: "sources".into(),
             what: "`sources`".into(),
             profile: PROFILE,
-        });
+        }
+        .into());
     }
     let catalogues = catalogues(doc)?;
-    let builtin = catalogues
-        .iter()
-        .flat_map(|name| {
-            GRANTS_CATALOGUES
-                .iter()
-                .filter(move |(id, _)| id == name)
-                .flat_map(|(_, types)| *types)
-        })
-        .zip(1000..)
-        .map(|(ty, id)| ResourceType {
-            name: ty.name.into(),
-            id,
-            permissions: ty
-                .permissions
-                .iter()
-                .zip(0..)
-                .map(|(name, bit)| ((*name).into(), 1 << bit))
-                .collect(),
-            implicit_all: false,
-        })
-        .collect();
+    let emporix = catalogues.contains(&"emporix");
+    let mut builtin = Vec::new();
+    for name in &catalogues {
+        for (id, types) in GRANTS_CATALOGUES {
+            if id != name {
+                continue;
+            }
+            for ty in *types {
+                builtin.push(ResourceType {
+                    name: ty.name.into(),
+                    // Built-in types are numbered from 1000, in catalogue order.
+                    id: 1000 + u32::try_from(builtin.len()).unwrap_or(0),
+                    permissions: (0..)
+                        .zip(ty.permissions)
+                        .map(|(bit, name)| ((*name).into(), 1 << bit))
+                        .collect(),
+                    implicit_all: false,
+                });
+            }
+        }
+    }
     let catalogue = catalogue(builtin, &doc.resource_types, false)?;
     let implication = Implication::new(doc, &catalogue)?;
     let tenants = tenants(doc)?;
-    let tenant_list =
-        |list: &[String], path: &dyn Fn(usize) -> String| -> Result<Box<[u32]>, SnapshotError> {
-            resolve_all(list, &tenants, path, |path, id| {
-                SnapshotError::UnknownTenant { path, id }
-            })
-        };
-
     let mut data = GrantsData::default();
 
     // Roles: declared ones, then Camunda 8's defaults not declared.
+    let list = At::ROOT.key("roles");
     for (i, role) in doc.roles.iter().enumerate() {
-        insert_unique(&mut data.roles, &role.id, || format!("roles[{i}].id"))?;
-        data.role_tenants.push(tenant_list(&role.tenants, &|j| {
-            format!("roles[{i}].tenants[{j}]")
-        })?);
+        let at = list.index(i);
+        unique(&mut data.roles, &role.id, at.key("id"))?;
+        let tenant_ids = at.key("tenants");
+        resolve_list(
+            &mut data.role_tenants,
+            &role.tenants,
+            &tenants,
+            tenant_ids,
+            unknown_tenant,
+        )?;
     }
     let mut default_roles = Vec::new();
     if catalogues.contains(&"camunda8") && doc.options.default_roles {
@@ -81,49 +82,62 @@ pub(super) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
             .into_iter()
             .chain(DEFAULT_ROLES.iter().map(|(name, _)| *name));
         for name in names {
-            if data.roles.insert(name).1 {
-                data.role_tenants.push(Box::default());
-                default_roles.push(name);
+            if let (ix, true) = data.roles.insert(name) {
+                data.role_tenants.end();
+                default_roles.push((name, ix));
             }
         }
     }
 
     // Access controls (Emporix).
-    if !doc.access_controls.is_empty() && !catalogues.contains(&"emporix") {
-        return Err(needs_emporix("accessControls"));
+    if !doc.access_controls.is_empty() && !emporix {
+        return Err(needs_emporix(At::ROOT.key("accessControls")));
     }
+    let list = At::ROOT.key("accessControls");
     for (i, access_control) in doc.access_controls.iter().enumerate() {
-        insert_unique(&mut data.access_controls, &access_control.id, || {
-            format!("accessControls[{i}].id")
-        })?;
+        unique(
+            &mut data.access_controls,
+            &access_control.id,
+            list.index(i).key("id"),
+        )?;
         data.access_control_restricted
             .push(access_control.restricted_to);
     }
 
     // Groups.
     let mut groups = Interner::with_capacity(doc.groups.len());
-    let mut group_tenants = Vec::with_capacity(doc.groups.len());
+    let mut group_tenants = Lists::with_capacity(doc.groups.len());
+    let mut held = Lists::default();
+    let list = At::ROOT.key("groups");
     for (i, group) in doc.groups.iter().enumerate() {
-        insert_unique(&mut groups, &group.id, || format!("groups[{i}].id"))?;
-        group_tenants.push(tenant_list(&group.tenants, &|j| {
-            format!("groups[{i}].tenants[{j}]")
-        })?);
-        data.group_roles.push(resolve_all(
+        let at = list.index(i);
+        unique(&mut groups, &group.id, at.key("id"))?;
+        resolve_list(
+            &mut group_tenants,
+            &group.tenants,
+            &tenants,
+            at.key("tenants"),
+            unknown_tenant,
+        )?;
+        resolve_list(
+            &mut data.group_roles,
             &group.roles,
             &data.roles,
-            &|j| format!("groups[{i}].roles[{j}]"),
-            role_error,
-        )?);
-        if !group.access_controls.is_empty() && !catalogues.contains(&"emporix") {
-            return Err(needs_emporix(&format!("groups[{i}].accessControls")));
+            at.key("roles"),
+            unknown_role,
+        )?;
+        let list = at.key("accessControls");
+        if !group.access_controls.is_empty() && !emporix {
+            return Err(needs_emporix(list));
         }
-        let held = resolve_all(
+        let controls = resolve_list(
+            &mut held,
             &group.access_controls,
             &data.access_controls,
-            &|j| format!("groups[{i}].accessControls[{j}]"),
+            list,
             |path, id| SnapshotError::UnknownAccessControl { path, id },
         )?;
-        for (j, &ac) in held.iter().enumerate() {
+        for (j, &ac) in held.get(controls).iter().enumerate() {
             let restricted = data
                 .access_control_restricted
                 .get(ac as usize)
@@ -133,10 +147,11 @@ pub(super) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
                 && group.user_type != Some(user_type)
             {
                 return Err(SnapshotError::UserTypeMismatch {
-                    path: format!("groups[{i}].accessControls[{j}]"),
+                    path: list.index(j).path(),
                     access_control: data.access_controls.name(ac).to_owned(),
                     user_type: user_type_name(user_type),
-                });
+                }
+                .into());
             }
         }
         data.group_info.push(GroupInfo {
@@ -148,83 +163,105 @@ pub(super) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
 
     // Users.
     let mut users = Interner::with_capacity(doc.users.len());
-    let mut user_groups = Vec::with_capacity(doc.users.len());
-    let mut user_tenants = Vec::with_capacity(doc.users.len());
+    let mut user_groups = Lists::with_capacity(doc.users.len());
+    let mut user_tenants = Lists::with_capacity(doc.users.len());
+    let list = At::ROOT.key("users");
     for (i, user) in doc.users.iter().enumerate() {
-        insert_unique(&mut users, &user.id, || format!("users[{i}].id"))?;
-        let member_of = resolve_all(
+        let at = list.index(i);
+        unique(&mut users, &user.id, at.key("id"))?;
+        let group_ids = at.key("groups");
+        let member_of = resolve_list(
+            &mut user_groups,
             &user.groups,
             &groups,
-            &|j| format!("users[{i}].groups[{j}]"),
-            group_error,
+            group_ids,
+            unknown_group,
         )?;
-        customer_groups(&member_of, &data.group_info, &user.id, &|j| {
-            format!("users[{i}].groups[{j}]")
-        })?;
-        user_groups.push(member_of);
-        user_tenants.push(tenant_list(&user.tenants, &|j| {
-            format!("users[{i}].tenants[{j}]")
-        })?);
-        data.user_roles.push(resolve_all(
+        if let Some((j, legal_entity)) =
+            customer_group_conflict(user_groups.get(member_of), &data.group_info)
+        {
+            return Err(SnapshotError::CustomerGroupConflict {
+                path: group_ids.index(j).path(),
+                user: user.id.clone(),
+                legal_entity: legal_entity.to_owned(),
+            }
+            .into());
+        }
+        resolve_list(
+            &mut user_tenants,
+            &user.tenants,
+            &tenants,
+            at.key("tenants"),
+            unknown_tenant,
+        )?;
+        resolve_list(
+            &mut data.user_roles,
             &user.roles,
             &data.roles,
-            &|j| format!("users[{i}].roles[{j}]"),
-            role_error,
-        )?);
+            at.key("roles"),
+            unknown_role,
+        )?;
         data.user_states.push(user.state);
     }
 
     // Clients.
+    let list = At::ROOT.key("clients");
     for (i, client) in doc.clients.iter().enumerate() {
-        insert_unique(&mut data.clients, &client.id, || format!("clients[{i}].id"))?;
-        data.client_groups.push(resolve_all(
+        let at = list.index(i);
+        unique(&mut data.clients, &client.id, at.key("id"))?;
+        resolve_list(
+            &mut data.client_groups,
             &client.groups,
             &groups,
-            &|j| format!("clients[{i}].groups[{j}]"),
-            group_error,
-        )?);
-        data.client_roles.push(resolve_all(
+            at.key("groups"),
+            unknown_group,
+        )?;
+        resolve_list(
+            &mut data.client_roles,
             &client.roles,
             &data.roles,
-            &|j| format!("clients[{i}].roles[{j}]"),
-            role_error,
-        )?);
-        data.client_tenants.push(tenant_list(&client.tenants, &|j| {
-            format!("clients[{i}].tenants[{j}]")
-        })?);
+            at.key("roles"),
+            unknown_role,
+        )?;
+        resolve_list(
+            &mut data.client_tenants,
+            &client.tenants,
+            &tenants,
+            at.key("tenants"),
+            unknown_tenant,
+        )?;
     }
 
     // Mapping rules.
     let mut rule_ids = Interner::with_capacity(doc.mapping_rules.len());
+    let mut rule_lists = Lists::default();
+    let list = At::ROOT.key("mappingRules");
     for (i, rule) in doc.mapping_rules.iter().enumerate() {
-        insert_unique(&mut rule_ids, &rule.id, || format!("mappingRules[{i}].id"))?;
+        let at = list.index(i);
+        unique(&mut rule_ids, &rule.id, at.key("id"))?;
         let claim = ClaimPath::parse(&rule.claim_name).map_err(|reason| {
             SnapshotError::InvalidClaimPath {
-                path: format!("mappingRules[{i}].claimName"),
+                path: at.key("claimName").path(),
                 claim: rule.claim_name.clone(),
                 reason,
             }
         })?;
+        let mut list_of =
+            |ids: &[String], table: &Interner, key, unknown| -> Fallible<Box<[u32]>> {
+                let ix = resolve_list(&mut rule_lists, ids, table, at.key(key), unknown)?;
+                Ok(rule_lists.get(ix).into())
+            };
+        let groups = list_of(&rule.groups, &groups, "groups", unknown_group)?;
+        let roles = list_of(&rule.roles, &data.roles, "roles", unknown_role)?;
+        let tenants = list_of(&rule.tenants, &tenants, "tenants", unknown_tenant)?;
         data.mapping_rules.push(MappingRule {
             id: rule.id.as_str().into(),
             claim,
             value: rule.claim_value.as_str().into(),
             operator: rule.operator,
-            groups: resolve_all(
-                &rule.groups,
-                &groups,
-                &|j| format!("mappingRules[{i}].groups[{j}]"),
-                group_error,
-            )?,
-            roles: resolve_all(
-                &rule.roles,
-                &data.roles,
-                &|j| format!("mappingRules[{i}].roles[{j}]"),
-                role_error,
-            )?,
-            tenants: tenant_list(&rule.tenants, &|j| {
-                format!("mappingRules[{i}].tenants[{j}]")
-            })?,
+            groups,
+            roles,
+            tenants,
         });
     }
 
@@ -236,41 +273,42 @@ pub(super) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
         roles: &data.roles,
         rules: &rule_ids,
     };
-    let mut resources = Interner::default();
-    let (wildcard, _) = resources.insert("*");
-    debug_assert_eq!(wildcard, WILDCARD);
-    let mut rows = Vec::with_capacity(doc.authorizations.len());
-    let mut row_ids: FxHashSet<&str> = FxHashSet::default();
-    for (i, auth) in doc.authorizations.iter().enumerate() {
-        let at = |field: &str| format!("authorizations[{i}].{field}");
-        non_empty(&auth.id, || at("id"))?;
-        if !row_ids.insert(&auth.id) {
-            return Err(SnapshotError::DuplicateId {
-                path: at("id"),
-                id: auth.id.clone(),
-            });
-        }
-        rows.push(grant_row(
-            auth,
+    let mut rows = Rows::default();
+    rows.resources.insert("*");
+    let list = At::ROOT.key("authorizations");
+    let row_docs = rows_of(parts, 0);
+    let mut previous: Option<(&RowType<'_>, TypeIx)> = None;
+    for (i, row) in row_docs.iter().enumerate() {
+        let at = list.index(i);
+        let id = unique(&mut rows.ids, &row.id, at.key("id"))?;
+        let (owner, ty, resource, mask) = grant(
+            row,
             &owners,
             &catalogue,
-            &implication,
-            &mut resources,
-            &at,
-        )?);
+            &mut rows.resources,
+            &parts.names,
+            previous,
+            at,
+        )?;
+        previous = Some((&row.resource_type, ty));
+        rows.rows.push(Row {
+            id,
+            kind: AuthorizationType::Grant,
+            owner,
+            ty,
+            resource,
+            mask: implication.apply(ty, mask),
+        });
     }
-    for role in default_roles {
-        let Some(role_ix) = data.roles.get(role) else {
-            continue;
-        };
-        rows.extend(default_role_rows(role, role_ix, &catalogue, &mut resources));
+    for (role, role_ix) in default_roles {
+        default_role_rows(role, role_ix, &catalogue, &mut rows);
     }
-    if catalogues.contains(&"emporix") {
-        rows.extend(emporix_rows(doc, &groups, &catalogue, &mut resources));
+    if emporix {
+        emporix_rows(doc, &groups, &catalogue, &mut rows);
     }
 
-    let (bundles, bundle_ids, implications) = bundles(doc, &catalogue, &catalogues)?;
-    let index = SourceIndex::build(&rows, users.len(), groups.len(), true);
+    let (bundles, bundle_ids, implications) = bundles(doc, &catalogue, emporix)?;
+    let index = SourceIndex::build(&rows.rows, users.len(), groups.len(), true);
     let source = Source {
         name: super::DEFAULT_SOURCE.into(),
         users,
@@ -280,8 +318,9 @@ pub(super) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
         groups,
         group_tenants,
         grants: data,
-        resources,
-        rows,
+        resources: rows.resources,
+        row_ids: rows.ids,
+        rows: rows.rows,
         index,
     };
     let options = Options {
@@ -305,20 +344,50 @@ pub(super) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
     })
 }
 
-fn catalogues(doc: &SnapshotDoc) -> Result<Vec<&'static str>, SnapshotError> {
+/// How an id no table holds is refused: `(path, id)` to the error.
+type Unknown = fn(String, String) -> SnapshotError;
+
+fn unknown_role(path: String, id: String) -> SnapshotError {
+    SnapshotError::UnknownRole { path, id }
+}
+
+/// The rows of the source being built, their ids and the resource ids they name.
+#[derive(Default)]
+struct Rows {
+    rows: Vec<Row>,
+    ids: Interner,
+    resources: Interner,
+}
+
+impl Rows {
+    /// A grant the snapshot implies (of a default role, of an access control).
+    fn derived(&mut self, id: &str, owner: Owner, ty: TypeIx, resource: u32, mask: u32) {
+        let id = self.ids.insert(id).0;
+        self.rows.push(Row {
+            id,
+            kind: AuthorizationType::Grant,
+            owner,
+            ty,
+            resource,
+            mask,
+        });
+    }
+}
+
+fn catalogues(doc: &SnapshotDoc) -> Fallible<Vec<&'static str>> {
     if doc.catalogues.is_empty() {
         return Ok(vec!["camunda8"]);
     }
     let mut names: Vec<&'static str> = Vec::new();
+    let list = At::ROOT.key("catalogues");
     for (i, name) in doc.catalogues.iter().enumerate() {
-        let known = GRANTS_CATALOGUES
-            .iter()
-            .find(|(id, _)| id == name)
-            .map(|(id, _)| *id);
-        let known = known.ok_or_else(|| SnapshotError::UnknownCatalogue {
-            path: format!("catalogues[{i}]"),
-            id: name.clone(),
-        })?;
+        let Some(&(known, _)) = GRANTS_CATALOGUES.iter().find(|(id, _)| id == name) else {
+            return Err(SnapshotError::UnknownCatalogue {
+                path: list.index(i).path(),
+                id: name.clone(),
+            }
+            .into());
+        };
         if !names.contains(&known) {
             names.push(known);
         }
@@ -326,12 +395,13 @@ fn catalogues(doc: &SnapshotDoc) -> Result<Vec<&'static str>, SnapshotError> {
     Ok(names)
 }
 
-fn needs_emporix(path: &str) -> SnapshotError {
+fn needs_emporix(at: At<'_>) -> Box<SnapshotError> {
     SnapshotError::ProfileMismatch {
-        path: path.into(),
+        path: at.path(),
         what: "Emporix access controls without the `emporix` catalogue".into(),
         profile: PROFILE,
     }
+    .into()
 }
 
 fn user_type_name(user_type: UserType) -> &'static str {
@@ -341,54 +411,13 @@ fn user_type_name(user_type: UserType) -> &'static str {
     }
 }
 
-fn insert_unique(
-    names: &mut Interner,
-    id: &str,
-    path: impl Fn() -> String,
-) -> Result<u32, SnapshotError> {
-    non_empty(id, &path)?;
-    match names.insert(id) {
-        (ix, true) => Ok(ix),
-        (_, false) => Err(SnapshotError::DuplicateId {
-            path: path(),
-            id: id.to_owned(),
-        }),
-    }
-}
-
-fn resolve_all(
-    list: &[String],
-    names: &Interner,
-    path: &dyn Fn(usize) -> String,
-    error: impl Fn(String, String) -> SnapshotError,
-) -> Result<Box<[u32]>, SnapshotError> {
-    let mut ixs = Vec::with_capacity(list.len());
-    for (j, name) in list.iter().enumerate() {
-        let ix = names
-            .get(name)
-            .ok_or_else(|| error(path(j), name.clone()))?;
-        if !ixs.contains(&ix) {
-            ixs.push(ix);
-        }
-    }
-    Ok(ixs.into())
-}
-
-fn role_error(path: String, id: String) -> SnapshotError {
-    SnapshotError::UnknownRole { path, id }
-}
-
-fn group_error(path: String, id: String) -> SnapshotError {
-    SnapshotError::UnknownGroup { path, id }
-}
-
-/// Emporix: at most one of ADMIN, BUYER and REQUESTER per legal entity.
-pub(crate) fn customer_groups(
+/// Emporix: at most one of ADMIN, BUYER and REQUESTER per legal entity. The
+/// first group of `member_of` (each listed once) that breaks it: its position,
+/// and its legal entity.
+pub(crate) fn customer_group_conflict<'i>(
     member_of: &[u32],
-    info: &[GroupInfo],
-    user: &str,
-    path: &dyn Fn(usize) -> String,
-) -> Result<(), SnapshotError> {
+    info: &'i [GroupInfo],
+) -> Option<(usize, &'i str)> {
     let exclusive = |group: &u32| {
         info.get(*group as usize).filter(|info| {
             matches!(
@@ -407,14 +436,10 @@ pub(crate) fn customer_groups(
             .filter_map(exclusive)
             .any(|earlier| earlier.legal_entity == this.legal_entity);
         if clash {
-            return Err(SnapshotError::CustomerGroupConflict {
-                path: path(j),
-                user: user.to_owned(),
-                legal_entity: this.legal_entity.as_deref().unwrap_or("(none)").to_owned(),
-            });
+            return Some((j, this.legal_entity.as_deref().unwrap_or("(none)")));
         }
     }
-    Ok(())
+    None
 }
 
 /// Per-type permission implication, closed transitively.
@@ -424,28 +449,33 @@ struct Implication {
 }
 
 impl Implication {
-    fn new(doc: &SnapshotDoc, catalogue: &Catalogue) -> Result<Self, SnapshotError> {
+    fn new(doc: &SnapshotDoc, catalogue: &Catalogue) -> Fallible<Self> {
         let mut closure = vec![Vec::new(); catalogue.types.len()];
+        let list = At::ROOT.key("resourceTypes");
         for (i, declared) in doc.resource_types.iter().enumerate() {
-            let Some(ty) = catalogue.resolve(&TypeRef::Name(declared.name.clone())) else {
+            let Some(&ty) = catalogue.by_name.get(declared.name.as_str()) else {
                 continue;
             };
             let resource_type = catalogue.ty(ty);
-            let bits = |name: &str, path: String| {
-                resource_type
-                    .bits(name)
-                    .ok_or_else(|| SnapshotError::UnknownPermission {
-                        path,
+            let bits = |name: &str, at: At<'_>| -> Fallible<u32> {
+                resource_type.bits(name).ok_or_else(|| {
+                    SnapshotError::UnknownPermission {
+                        path: at.path(),
                         permission: name.to_owned(),
                         resource_type: declared.name.clone(),
-                    })
+                    }
+                    .into()
+                })
             };
+            let implies = list.index(i);
+            let implies = implies.key("implies");
             let mut direct = Vec::new();
             for (from, implied) in &declared.implies {
-                let from_bits = bits(from, format!("resourceTypes[{i}].implies.{from}"))?;
+                let at = implies.key(from);
+                let from_bits = bits(from, at)?;
                 let mut to = 0;
                 for (j, name) in implied.iter().enumerate() {
-                    to |= bits(name, format!("resourceTypes[{i}].implies.{from}[{j}]"))?;
+                    to |= bits(name, at.index(j))?;
                 }
                 direct.push((from_bits, to));
             }
@@ -487,134 +517,99 @@ struct Owners<'a> {
     rules: &'a Interner,
 }
 
-fn grant_row(
-    auth: &AuthorizationDoc,
+/// A grant row's owner, type, resource and permission mask (before implication).
+fn grant(
+    row: &RowDoc<'_>,
     owners: &Owners<'_>,
     catalogue: &Catalogue,
-    implication: &Implication,
     resources: &mut Interner,
-    at: &dyn Fn(&str) -> String,
-) -> Result<Row, SnapshotError> {
-    match auth.kind {
+    names: &RowNames<'_>,
+    previous: Option<(&RowType<'_>, TypeIx)>,
+    at: At<'_>,
+) -> Fallible<(Owner, TypeIx, u32, u32)> {
+    let error = |error: fn(String) -> SnapshotError, field: &str| -> Box<SnapshotError> {
+        error(at.key(field).path()).into()
+    };
+    match row.kind {
         AuthorizationType::Revoke => {
-            return Err(SnapshotError::RevokeInGrants { path: at("type") });
+            return Err(error(|path| SnapshotError::RevokeInGrants { path }, "type"));
         }
         AuthorizationType::Global => {
-            return Err(SnapshotError::GlobalInGrants { path: at("type") });
+            return Err(error(|path| SnapshotError::GlobalInGrants { path }, "type"));
         }
         AuthorizationType::Grant => {}
     }
-    let (owner_type, owner_id, field) = match (
-        auth.owner_type,
-        &auth.owner_id,
-        &auth.user_id,
-        &auth.group_id,
-    ) {
-        (Some(kind), Some(id), None, None) => (kind, id, "ownerId"),
-        (None, None, Some(id), None) => (OwnerType::User, id, "userId"),
-        (None, None, None, Some(id)) => (OwnerType::Group, id, "groupId"),
-        (None, None, None, None) => {
-            return Err(SnapshotError::MissingOwner {
-                path: at("ownerId"),
-            });
-        }
-        (Some(_), None, None, None) | (None, Some(_), None, None) => {
-            return Err(SnapshotError::MissingOwner {
-                path: at(if auth.owner_type.is_some() {
-                    "ownerId"
-                } else {
-                    "ownerType"
-                }),
-            });
-        }
-        _ => {
-            return Err(SnapshotError::BothOwners {
-                path: at("ownerId"),
-            });
-        }
+    let missing = |path| SnapshotError::MissingOwner { path };
+    let (owner_type, owner_id, field) =
+        match (row.owner_type, &row.owner_id, &row.user_id, &row.group_id) {
+            (Some(kind), Some(id), None, None) => (kind, id, "ownerId"),
+            (None, None, Some(id), None) => (OwnerType::User, id, "userId"),
+            (None, None, None, Some(id)) => (OwnerType::Group, id, "groupId"),
+            (None, None, None, None) | (Some(_), None, None, None) => {
+                return Err(error(missing, "ownerId"));
+            }
+            (None, Some(_), None, None) => return Err(error(missing, "ownerType")),
+            _ => return Err(error(|path| SnapshotError::BothOwners { path }, "ownerId")),
+        };
+    let (table, make, unknown): (&Interner, fn(u32) -> Owner, Unknown) = match owner_type {
+        OwnerType::User => (owners.users, Owner::User, |path, id| {
+            SnapshotError::UnknownUser { path, id }
+        }),
+        OwnerType::Client => (owners.clients, Owner::Client, |path, id| {
+            SnapshotError::UnknownClient { path, id }
+        }),
+        OwnerType::Group => (owners.groups, Owner::Group, unknown_group),
+        OwnerType::Role => (owners.roles, Owner::Role, unknown_role),
+        OwnerType::MappingRule => (owners.rules, Owner::MappingRule, |path, id| {
+            SnapshotError::UnknownMappingRule { path, id }
+        }),
     };
-    let unknown = |error: fn(String, String) -> SnapshotError| error(at(field), owner_id.clone());
-    let owner = match owner_type {
-        OwnerType::User => owners
-            .users
-            .get(owner_id)
-            .map(Owner::User)
-            .ok_or_else(|| unknown(|path, id| SnapshotError::UnknownUser { path, id })),
-        OwnerType::Client => owners
-            .clients
-            .get(owner_id)
-            .map(Owner::Client)
-            .ok_or_else(|| unknown(|path, id| SnapshotError::UnknownClient { path, id })),
-        OwnerType::Group => owners
-            .groups
-            .get(owner_id)
-            .map(Owner::Group)
-            .ok_or_else(|| unknown(group_error)),
-        OwnerType::Role => owners
-            .roles
-            .get(owner_id)
-            .map(Owner::Role)
-            .ok_or_else(|| unknown(role_error)),
-        OwnerType::MappingRule => owners
-            .rules
-            .get(owner_id)
-            .map(Owner::MappingRule)
-            .ok_or_else(|| unknown(|path, id| SnapshotError::UnknownMappingRule { path, id })),
-    }?;
-    let ty = catalogue.resolve(&auth.resource_type).ok_or_else(|| {
-        SnapshotError::UnknownResourceType {
-            path: at("resourceType"),
-            resource_type: auth.resource_type.to_string(),
-        }
-    })?;
-    let resource = match (&auth.resource_id, &auth.resource_property_name) {
+    let Some(owner) = table.get(owner_id).map(make) else {
+        return Err(unknown(at.key(field).path(), owner_id.to_string()).into());
+    };
+    let ty = match previous {
+        Some((named, ty)) if same_type(named, &row.resource_type) => ty,
+        _ => resolve_type(catalogue, row, at)?,
+    };
+    let resource = match (&row.resource_id, &row.resource_property_name) {
         (Some(id), None) => {
-            non_empty(id, || at("resourceId"))?;
+            non_empty(id, at.key("resourceId"))?;
             resources.insert(id).0
         }
         (None, Some(property)) => {
             property_resource(property).ok_or_else(|| SnapshotError::UnknownProperty {
-                path: at("resourcePropertyName"),
-                id: property.clone(),
+                path: at.key("resourcePropertyName").path(),
+                id: property.to_string(),
             })?
         }
         (None, None) => {
-            return Err(SnapshotError::MissingResourceId {
-                path: at("resourceId"),
-            });
+            return Err(error(
+                |path| SnapshotError::MissingResourceId { path },
+                "resourceId",
+            ));
         }
         (Some(_), Some(_)) => {
-            return Err(SnapshotError::BothMatchers {
-                path: at("resourcePropertyName"),
-            });
+            return Err(error(
+                |path| SnapshotError::BothMatchers { path },
+                "resourcePropertyName",
+            ));
         }
     };
-    let mask = permission_mask(catalogue.ty(ty), &auth.permissions, at)?;
-    Ok(Row {
-        id: auth.id.as_str().into(),
-        kind: AuthorizationType::Grant,
-        owner,
-        ty,
-        resource,
-        mask: implication.apply(ty, mask),
-    })
+    let mask = permission_mask(catalogue.ty(ty), row, names, at)?;
+    Ok((owner, ty, resource, mask))
+}
+
+/// The bits of the names a type has, the rest skipped.
+fn bits_of(ty: &ResourceType, names: &[&str]) -> u32 {
+    names
+        .iter()
+        .filter_map(|name| ty.bits(name))
+        .fold(0, |mask, bits| mask | bits)
 }
 
 /// The grants of a Camunda 8 default role the snapshot does not declare.
-fn default_role_rows(
-    role: &str,
-    role_ix: u32,
-    catalogue: &Catalogue,
-    resources: &mut Interner,
-) -> Vec<Row> {
-    let row = |ty: TypeIx, resource, mask, suffix: &str| Row {
-        id: format!("default:{role}:{suffix}").into(),
-        kind: AuthorizationType::Grant,
-        owner: Owner::Role(role_ix),
-        ty,
-        resource,
-        mask,
-    };
+fn default_role_rows(role: &str, role_ix: u32, catalogue: &Catalogue, rows: &mut Rows) {
+    let owner = Owner::Role(role_ix);
     let camunda8 = GRANTS_CATALOGUES
         .iter()
         .find(|(id, _)| *id == "camunda8")
@@ -625,215 +620,194 @@ fn default_role_rows(
             .get(ty.name)
             .map(|&ix| (ix, catalogue.ty(ix)))
     });
-    match role {
-        "admin" => types
-            .map(|(ix, ty)| {
-                row(
+    if role == "admin" || role == "readonly-admin" {
+        for (ix, ty) in types {
+            let mask = if role == "admin" {
+                ty.permissions.iter().fold(0, |mask, (_, bits)| mask | bits)
+            } else {
+                bits_of(ty, READONLY_PERMISSIONS)
+            };
+            // `admin` holds every type, also one without permissions.
+            if role == "admin" || mask != 0 {
+                rows.derived(
+                    &format!("default:{role}:{}", ty.name),
+                    owner,
                     ix,
                     WILDCARD,
-                    ty.permissions.iter().fold(0, |mask, (_, bits)| mask | bits),
-                    &ty.name,
-                )
-            })
-            .collect(),
-        "readonly-admin" => types
-            .filter_map(|(ix, ty)| {
-                let mask = READONLY_PERMISSIONS
-                    .iter()
-                    .filter_map(|name| ty.bits(name))
-                    .fold(0, |mask, bits| mask | bits);
-                (mask != 0).then(|| row(ix, WILDCARD, mask, &ty.name))
-            })
-            .collect(),
-        _ => {
-            let grants = DEFAULT_ROLES
-                .iter()
-                .find(|(name, _)| *name == role)
-                .map_or(&[][..], |(_, grants)| *grants);
-            grants
-                .iter()
-                .filter_map(|grant| {
-                    let ix = *catalogue.by_name.get(grant.resource_type)?;
-                    let ty = catalogue.ty(ix);
-                    let mask = grant
-                        .permissions
-                        .iter()
-                        .filter_map(|name| ty.bits(name))
-                        .fold(0, |mask, bits| mask | bits);
-                    let (resource, suffix) = match (grant.resource_id, grant.property) {
-                        (_, Some(property)) => (property_resource(property)?, property),
-                        (Some(id), None) => (resources.insert(id).0, grant.resource_type),
-                        (None, None) => return None,
-                    };
-                    Some(row(ix, resource, mask, suffix))
-                })
-                .collect()
+                    mask,
+                );
+            }
         }
+        return;
+    }
+    let grants = DEFAULT_ROLES
+        .iter()
+        .find(|(name, _)| *name == role)
+        .map_or(&[][..], |(_, grants)| *grants);
+    for grant in grants {
+        let Some(&ix) = catalogue.by_name.get(grant.resource_type) else {
+            continue;
+        };
+        let mask = bits_of(catalogue.ty(ix), grant.permissions);
+        let (resource, suffix) = match (grant.resource_id, grant.property) {
+            (_, Some(property)) => match property_resource(property) {
+                Some(resource) => (resource, property),
+                None => continue,
+            },
+            (Some(id), None) => (rows.resources.insert(id).0, grant.resource_type),
+            (None, None) => continue,
+        };
+        rows.derived(
+            &format!("default:{role}:{suffix}"),
+            owner,
+            ix,
+            resource,
+            mask,
+        );
     }
 }
 
 /// Emporix: a group holding an access control confers `HOLD` on the access
 /// control and on each of its scopes (suffixed per restriction when the access
 /// control is restriction-aware and the group is restricted).
-fn emporix_rows(
-    doc: &SnapshotDoc,
-    groups: &Interner,
-    catalogue: &Catalogue,
-    resources: &mut Interner,
-) -> Vec<Row> {
+fn emporix_rows(doc: &SnapshotDoc, groups: &Interner, catalogue: &Catalogue, rows: &mut Rows) {
     let (Some(&ac_type), Some(&scope_type)) = (
         catalogue.by_name.get(EMPORIX_ACCESS_CONTROL),
         catalogue.by_name.get(EMPORIX_SCOPE),
     ) else {
-        return Vec::new();
+        return;
     };
     let hold = |ty: TypeIx| catalogue.ty(ty).bits(EMPORIX_HOLD).unwrap_or(1);
-    let mut rows = Vec::new();
     for group in &doc.groups {
         let Some(group_ix) = groups.get(&group.id) else {
             continue;
         };
+        let owner = Owner::Group(group_ix);
         for ac_id in &group.access_controls {
             let Some(ac) = doc.access_controls.iter().find(|ac| ac.id == *ac_id) else {
                 continue;
             };
-            let mut grant = |ty: TypeIx, resource: &str, id: String, rows: &mut Vec<Row>| {
-                let resource = resources.insert(resource).0;
-                rows.push(Row {
-                    id: id.into(),
-                    kind: AuthorizationType::Grant,
-                    owner: Owner::Group(group_ix),
-                    ty,
-                    resource,
-                    mask: hold(ty),
-                });
+            let grant = |ty: TypeIx, resource: &str, id: &str, rows: &mut Rows| {
+                let resource = rows.resources.insert(resource).0;
+                rows.derived(id, owner, ty, resource, hold(ty));
             };
-            grant(
-                ac_type,
-                &ac.id,
-                format!("emporix:{}:{}", group.id, ac.id),
-                &mut rows,
-            );
+            let prefix = format!("emporix:{}:{}", group.id, ac.id);
+            grant(ac_type, &ac.id, &prefix, rows);
+            let restricted = ac.restriction_aware && !group.restrictions.is_empty();
             for scope in &ac.scopes {
-                if ac.restriction_aware && !group.restrictions.is_empty() {
+                if restricted {
                     for restriction in &group.restrictions {
                         let scope = format!("{scope}--{restriction}");
-                        grant(
-                            scope_type,
-                            &scope,
-                            format!("emporix:{}:{}:{scope}", group.id, ac.id),
-                            &mut rows,
-                        );
+                        grant(scope_type, &scope, &format!("{prefix}:{scope}"), rows);
                     }
                 } else {
-                    grant(
-                        scope_type,
-                        scope,
-                        format!("emporix:{}:{}:{scope}", group.id, ac.id),
-                        &mut rows,
-                    );
+                    grant(scope_type, scope, &format!("{prefix}:{scope}"), rows);
                 }
             }
         }
     }
-    rows
 }
 
 type Bundles = (Vec<Bundle>, Interner, Vec<(u32, u32)>);
 
-fn bundles(
-    doc: &SnapshotDoc,
-    catalogue: &Catalogue,
-    catalogues: &[&str],
-) -> Result<Bundles, SnapshotError> {
+/// A bundle's part: one permission on one resource (at `at`).
+fn part(catalogue: &Catalogue, check: &CheckDoc, at: At<'_>) -> Fallible<BundlePart> {
+    let Some(ty) = catalogue.resolve(&check.resource_type) else {
+        return Err(SnapshotError::UnknownResourceType {
+            path: at.key("resourceType").path(),
+            resource_type: check.resource_type.to_string(),
+        }
+        .into());
+    };
+    let resource_type = catalogue.ty(ty);
+    let Some(bits) = resource_type.bits(&check.permission) else {
+        return Err(SnapshotError::UnknownPermission {
+            path: at.key("permission").path(),
+            permission: check.permission.clone(),
+            resource_type: resource_type.name.to_string(),
+        }
+        .into());
+    };
+    Ok(BundlePart {
+        ty,
+        bits,
+        permission: check.permission.as_str().into(),
+        resource_id: check
+            .resource_id
+            .as_deref()
+            .filter(|id| *id != "*")
+            .map(Box::from),
+    })
+}
+
+fn bundles(doc: &SnapshotDoc, catalogue: &Catalogue, emporix: bool) -> Fallible<Bundles> {
     let mut ids = Interner::default();
     let mut bundles = Vec::new();
-    let part = |check: &CheckDoc, path: &dyn Fn() -> String| -> Result<BundlePart, SnapshotError> {
-        let ty = catalogue.resolve(&check.resource_type).ok_or_else(|| {
-            SnapshotError::UnknownResourceType {
-                path: path() + ".resourceType",
-                resource_type: check.resource_type.to_string(),
-            }
-        })?;
-        let resource_type = catalogue.ty(ty);
-        let bits = resource_type.bits(&check.permission).ok_or_else(|| {
-            SnapshotError::UnknownPermission {
-                path: path() + ".permission",
-                permission: check.permission.clone(),
-                resource_type: resource_type.name.to_string(),
-            }
-        })?;
-        Ok(BundlePart {
-            ty,
-            bits,
-            permission: check.permission.as_str().into(),
-            resource_id: check
-                .resource_id
-                .as_deref()
-                .filter(|id| *id != "*")
-                .map(Box::from),
-        })
-    };
+    let list = At::ROOT.key("bundles");
     for (i, bundle) in doc.bundles.iter().enumerate() {
-        insert_unique(&mut ids, &bundle.id, || format!("bundles[{i}].id"))?;
-        let parts = bundle
-            .all_of
-            .iter()
-            .enumerate()
-            .map(|(j, check)| part(check, &|| format!("bundles[{i}].allOf[{j}]")))
-            .collect::<Result<Vec<_>, _>>()?;
+        let at = list.index(i);
+        unique(&mut ids, &bundle.id, at.key("id"))?;
+        let checks = at.key("allOf");
+        let mut parts = Vec::new();
+        for (j, check) in bundle.all_of.iter().enumerate() {
+            parts.push(part(catalogue, check, checks.index(j))?);
+        }
         bundles.push(Bundle {
             id: bundle.id.as_str().into(),
             parts,
         });
     }
     let mut implications = Vec::new();
-    if !doc.domains.is_empty() && !catalogues.contains(&"emporix") {
-        return Err(needs_emporix("domains"));
+    if !doc.domains.is_empty() && !emporix {
+        return Err(needs_emporix(At::ROOT.key("domains")));
     }
+    let list = At::ROOT.key("domains");
     for (i, domain) in doc.domains.iter().enumerate() {
-        let mut previous: Option<u32> = None;
+        let domain_at = list.index(i);
+        let levels = domain_at.key("levels");
+        let mut lower: Option<u32> = None;
+        // Levels iterate lowest first: each implies the one below it.
         for (level, access_controls) in &domain.levels {
+            let at = levels.key(level.as_str());
             let id = format!("{} {}", domain.base, level.as_str());
-            let ix = insert_unique(&mut ids, &id, || {
-                format!("domains[{i}].levels.{}", level.as_str())
-            })?;
-            let parts = access_controls
-                .iter()
-                .enumerate()
-                .map(|(j, ac)| {
-                    let path = || format!("domains[{i}].levels.{}[{j}]", level.as_str());
-                    if !doc.access_controls.iter().any(|known| known.id == *ac) {
-                        return Err(SnapshotError::UnknownAccessControl {
-                            path: path(),
-                            id: ac.clone(),
-                        });
+            let ix = unique(&mut ids, &id, at)?;
+            let mut parts = Vec::new();
+            for (j, ac) in access_controls.iter().enumerate() {
+                let at = at.index(j);
+                if !doc.access_controls.iter().any(|known| known.id == *ac) {
+                    return Err(SnapshotError::UnknownAccessControl {
+                        path: at.path(),
+                        id: ac.clone(),
                     }
-                    let check = CheckDoc {
-                        permission: EMPORIX_HOLD.into(),
-                        resource_type: TypeRef::Name(EMPORIX_ACCESS_CONTROL.into()),
-                        resource_id: Some(ac.clone()),
-                    };
-                    part(&check, &path)
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+                    .into());
+                }
+                let check = CheckDoc {
+                    permission: EMPORIX_HOLD.into(),
+                    resource_type: EMPORIX_ACCESS_CONTROL.into(),
+                    resource_id: Some(ac.clone()),
+                };
+                parts.push(part(catalogue, &check, at)?);
+            }
             bundles.push(Bundle {
                 id: id.into(),
                 parts,
             });
-            // Levels iterate lowest first: each implies the one below it.
-            if let Some(lower) = previous {
+            if let Some(lower) = lower {
                 implications.push((ix, lower));
             }
-            previous = Some(ix);
-            let _: DomainLevel = *level;
+            lower = Some(ix);
         }
     }
+    let list = At::ROOT.key("bundleImplications");
     for (i, implication) in doc.bundle_implications.iter().enumerate() {
+        let at = list.index(i);
         let find = |id: &str, field: &str| {
-            ids.get(id).ok_or_else(|| SnapshotError::UnknownBundle {
-                path: format!("bundleImplications[{i}].{field}"),
-                id: id.to_owned(),
+            ids.get(id).ok_or_else(|| -> Box<SnapshotError> {
+                SnapshotError::UnknownBundle {
+                    path: at.key(field).path(),
+                    id: id.to_owned(),
+                }
+                .into()
             })
         };
         implications.push((

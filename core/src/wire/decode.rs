@@ -13,7 +13,7 @@
 //! order.
 
 use super::{
-    AccessControlDoc, AccountState, AssignmentDoc, AuthorizationDoc, AuthorizationType, BundleDoc,
+    AccessControlDoc, AccountState, AssignmentDoc, AuthorizationType, BundleDoc,
     BundleImplicationDoc, CheckDoc, ClaimOperator, ClientDoc, DomainDoc, DomainLevel, GroupDoc,
     ListRequestDoc, MappingRuleDoc, OptionsDoc, OwnerType, PermissionsRequestDoc, PredefinedGroup,
     PrincipalDoc, ProfileName, RequestDoc, ResourceTypeDoc, RevokeMode, RoleDoc, SnapshotDoc,
@@ -33,7 +33,7 @@ pub trait Decode: Sized {
 }
 
 /// A struct read field by field into [`Fill::empty`].
-trait Fill: Sized {
+pub(crate) trait Fill<'de>: Sized {
     /// What a value of another type is refused as needing (`struct UserDoc`).
     const EXPECTED: &'static str;
     const FIELDS: &'static [&'static str];
@@ -46,11 +46,11 @@ trait Fill: Sized {
 
     /// Reads field `field` (a position in `FIELDS`; each is read at most once,
     /// [`crate::json::Fields`] refuses a repeated one).
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error>;
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error>;
 }
 
 /// Reads a [`Fill`] struct.
-fn fill<T: Fill>(d: &mut Decoder<'_>) -> Result<T, Error> {
+fn fill<'de, T: Fill<'de>>(d: &mut Decoder<'de>) -> Result<T, Error> {
     let mut value = T::empty();
     read_fields(d, T::EXPECTED, T::FIELDS, T::REQUIRED, &mut |d, field| {
         value.field(d, field)
@@ -59,12 +59,12 @@ fn fill<T: Fill>(d: &mut Decoder<'_>) -> Result<T, Error> {
 }
 
 /// The loop over an object's fields, for every struct.
-fn read_fields(
-    d: &mut Decoder<'_>,
+pub(crate) fn read_fields<'de>(
+    d: &mut Decoder<'de>,
     expected: &str,
     names: &'static [&'static str],
     required: u64,
-    field: &mut dyn FnMut(&mut Decoder<'_>, usize) -> Result<(), Error>,
+    field: &mut dyn FnMut(&mut Decoder<'de>, usize) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let mut fields = d.read_object(expected, names)?;
     while let Some(position) = fields.next(d)? {
@@ -181,7 +181,7 @@ impl Decode for TypeRef {
     fn read(d: &mut Decoder<'_>) -> Result<Self, Error> {
         Ok(match d.read_name_or_id()? {
             Ok(id) => Self::Id(id),
-            Err(name) => Self::Name(name),
+            Err(name) => Self::Name(name.into_owned()),
         })
     }
 }
@@ -212,7 +212,6 @@ decode_by_fill!(
     BundleImplicationDoc,
     DomainDoc,
     GroupDoc,
-    AuthorizationDoc,
     SourceDoc,
     CheckDoc,
     PrincipalDoc,
@@ -222,7 +221,7 @@ decode_by_fill!(
     AssignmentDoc,
 );
 
-impl Fill for SnapshotDoc {
+impl<'de> Fill<'de> for SnapshotDoc {
     const EXPECTED: &'static str = "struct SnapshotDoc";
     const FIELDS: &'static [&'static str] = &[
         "format",
@@ -250,7 +249,7 @@ impl Fill for SnapshotDoc {
         Self::default()
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => self.format = d.read_u32()?,
             1 => opt_string(d, &mut self.revision)?,
@@ -275,7 +274,7 @@ impl Fill for SnapshotDoc {
     }
 }
 
-impl Fill for OptionsDoc {
+impl<'de> Fill<'de> for OptionsDoc {
     const EXPECTED: &'static str = "struct OptionsDoc";
     const FIELDS: &'static [&'static str] = &[
         "revokeMode",
@@ -290,7 +289,7 @@ impl Fill for OptionsDoc {
         Self::default()
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => self.revoke_mode = RevokeMode::read(d)?,
             1 => self.tenant_checks = d.read_bool()?,
@@ -303,7 +302,7 @@ impl Fill for OptionsDoc {
     }
 }
 
-impl Fill for ResourceTypeDoc {
+impl<'de> Fill<'de> for ResourceTypeDoc {
     const EXPECTED: &'static str = "struct ResourceTypeDoc";
     const FIELDS: &'static [&'static str] = &["name", "id", "permissions", "implies"];
     const REQUIRED: u64 = 0b111;
@@ -317,7 +316,7 @@ impl Fill for ResourceTypeDoc {
         }
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => string(d, &mut self.name),
             1 => {
@@ -330,7 +329,7 @@ impl Fill for ResourceTypeDoc {
     }
 }
 
-impl Fill for TenantDoc {
+impl<'de> Fill<'de> for TenantDoc {
     const EXPECTED: &'static str = "struct TenantDoc";
     const FIELDS: &'static [&'static str] = &["id"];
     const REQUIRED: u64 = 0b1;
@@ -339,12 +338,12 @@ impl Fill for TenantDoc {
         Self { id: String::new() }
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, _: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, _: usize) -> Result<(), Error> {
         string(d, &mut self.id)
     }
 }
 
-impl Fill for UserDoc {
+impl<'de> Fill<'de> for UserDoc {
     const EXPECTED: &'static str = "struct UserDoc";
     const FIELDS: &'static [&'static str] = &["id", "groups", "tenants", "roles", "state"];
     const REQUIRED: u64 = 0b1;
@@ -353,7 +352,7 @@ impl Fill for UserDoc {
         Self::default()
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => string(d, &mut self.id),
             1 => strings(d, &mut self.groups),
@@ -367,7 +366,7 @@ impl Fill for UserDoc {
     }
 }
 
-impl Fill for ClientDoc {
+impl<'de> Fill<'de> for ClientDoc {
     const EXPECTED: &'static str = "struct ClientDoc";
     const FIELDS: &'static [&'static str] = &["id", "groups", "roles", "tenants"];
     const REQUIRED: u64 = 0b1;
@@ -376,7 +375,7 @@ impl Fill for ClientDoc {
         Self::default()
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => string(d, &mut self.id),
             1 => strings(d, &mut self.groups),
@@ -386,7 +385,7 @@ impl Fill for ClientDoc {
     }
 }
 
-impl Fill for RoleDoc {
+impl<'de> Fill<'de> for RoleDoc {
     const EXPECTED: &'static str = "struct RoleDoc";
     const FIELDS: &'static [&'static str] = &["id", "tenants"];
     const REQUIRED: u64 = 0b1;
@@ -395,7 +394,7 @@ impl Fill for RoleDoc {
         Self::default()
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => string(d, &mut self.id),
             _ => strings(d, &mut self.tenants),
@@ -403,7 +402,7 @@ impl Fill for RoleDoc {
     }
 }
 
-impl Fill for MappingRuleDoc {
+impl<'de> Fill<'de> for MappingRuleDoc {
     const EXPECTED: &'static str = "struct MappingRuleDoc";
     const FIELDS: &'static [&'static str] = &[
         "id",
@@ -428,7 +427,7 @@ impl Fill for MappingRuleDoc {
         }
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => string(d, &mut self.id),
             1 => string(d, &mut self.claim_name),
@@ -444,7 +443,7 @@ impl Fill for MappingRuleDoc {
     }
 }
 
-impl Fill for AccessControlDoc {
+impl<'de> Fill<'de> for AccessControlDoc {
     const EXPECTED: &'static str = "struct AccessControlDoc";
     const FIELDS: &'static [&'static str] = &["id", "scopes", "restrictionAware", "restrictedTo"];
     const REQUIRED: u64 = 0b1;
@@ -458,7 +457,7 @@ impl Fill for AccessControlDoc {
         }
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => string(d, &mut self.id)?,
             1 => strings(d, &mut self.scopes)?,
@@ -469,7 +468,7 @@ impl Fill for AccessControlDoc {
     }
 }
 
-impl Fill for BundleDoc {
+impl<'de> Fill<'de> for BundleDoc {
     const EXPECTED: &'static str = "struct BundleDoc";
     const FIELDS: &'static [&'static str] = &["id", "allOf"];
     const REQUIRED: u64 = 0b11;
@@ -481,7 +480,7 @@ impl Fill for BundleDoc {
         }
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => string(d, &mut self.id),
             _ => list(d, &mut self.all_of),
@@ -489,7 +488,7 @@ impl Fill for BundleDoc {
     }
 }
 
-impl Fill for BundleImplicationDoc {
+impl<'de> Fill<'de> for BundleImplicationDoc {
     const EXPECTED: &'static str = "struct BundleImplicationDoc";
     const FIELDS: &'static [&'static str] = &["when", "then"];
     const REQUIRED: u64 = 0b11;
@@ -501,7 +500,7 @@ impl Fill for BundleImplicationDoc {
         }
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => string(d, &mut self.when),
             _ => string(d, &mut self.then),
@@ -509,7 +508,7 @@ impl Fill for BundleImplicationDoc {
     }
 }
 
-impl Fill for DomainDoc {
+impl<'de> Fill<'de> for DomainDoc {
     const EXPECTED: &'static str = "struct DomainDoc";
     const FIELDS: &'static [&'static str] = &["base", "levels"];
     const REQUIRED: u64 = 0b11;
@@ -521,7 +520,7 @@ impl Fill for DomainDoc {
         }
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         if field == 0 {
             return string(d, &mut self.base);
         }
@@ -535,7 +534,7 @@ impl Fill for DomainDoc {
     }
 }
 
-impl Fill for GroupDoc {
+impl<'de> Fill<'de> for GroupDoc {
     const EXPECTED: &'static str = "struct GroupDoc";
     const FIELDS: &'static [&'static str] = &[
         "id",
@@ -553,7 +552,7 @@ impl Fill for GroupDoc {
         Self::default()
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => string(d, &mut self.id)?,
             1 => strings(d, &mut self.tenants)?,
@@ -568,55 +567,7 @@ impl Fill for GroupDoc {
     }
 }
 
-impl Fill for AuthorizationDoc {
-    const EXPECTED: &'static str = "struct AuthorizationDoc";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "type",
-        "userId",
-        "groupId",
-        "ownerType",
-        "ownerId",
-        "resourceType",
-        "resourceId",
-        "resourcePropertyName",
-        "permissions",
-    ];
-    const REQUIRED: u64 = 0b10_0100_0011;
-
-    fn empty() -> Self {
-        Self {
-            id: String::new(),
-            kind: AuthorizationType::Grant,
-            user_id: None,
-            group_id: None,
-            owner_type: None,
-            owner_id: None,
-            resource_type: TypeRef::Id(0),
-            resource_id: None,
-            resource_property_name: None,
-            permissions: Vec::new(),
-        }
-    }
-
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
-        match field {
-            0 => string(d, &mut self.id)?,
-            1 => self.kind = AuthorizationType::read(d)?,
-            2 => opt_string(d, &mut self.user_id)?,
-            3 => opt_string(d, &mut self.group_id)?,
-            4 => self.owner_type = opt(d, OwnerType::read)?,
-            5 => opt_string(d, &mut self.owner_id)?,
-            6 => self.resource_type = TypeRef::read(d)?,
-            7 => opt_string(d, &mut self.resource_id)?,
-            8 => opt_string(d, &mut self.resource_property_name)?,
-            _ => strings(d, &mut self.permissions)?,
-        }
-        Ok(())
-    }
-}
-
-impl Fill for SourceDoc {
+impl<'de> Fill<'de> for SourceDoc {
     const EXPECTED: &'static str = "struct SourceDoc";
     const FIELDS: &'static [&'static str] = &["name", "users", "groups", "authorizations"];
     const REQUIRED: u64 = 0b1;
@@ -630,7 +581,7 @@ impl Fill for SourceDoc {
         }
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => string(d, &mut self.name),
             1 => list(d, &mut self.users),
@@ -640,7 +591,7 @@ impl Fill for SourceDoc {
     }
 }
 
-impl Fill for CheckDoc {
+impl<'de> Fill<'de> for CheckDoc {
     const EXPECTED: &'static str = "struct CheckDoc";
     const FIELDS: &'static [&'static str] = &["permission", "resourceType", "resourceId"];
     const REQUIRED: u64 = 0b11;
@@ -653,7 +604,7 @@ impl Fill for CheckDoc {
         }
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => string(d, &mut self.permission)?,
             1 => self.resource_type = TypeRef::read(d)?,
@@ -709,7 +660,7 @@ macro_rules! asker {
     };
 }
 
-impl Fill for PrincipalDoc {
+impl<'de> Fill<'de> for PrincipalDoc {
     const EXPECTED: &'static str = "struct PrincipalDoc";
     const FIELDS: &'static [&'static str] = &ASKER;
 
@@ -717,12 +668,12 @@ impl Fill for PrincipalDoc {
         Self::default()
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         asker!(self, d, field)
     }
 }
 
-impl Fill for PermissionsRequestDoc {
+impl<'de> Fill<'de> for PermissionsRequestDoc {
     const EXPECTED: &'static str = "struct PermissionsRequestDoc";
     const FIELDS: &'static [&'static str] = &[
         "user",
@@ -751,7 +702,7 @@ impl Fill for PermissionsRequestDoc {
         }
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0..=5 => asker!(self, d, field)?,
             6 => self.resource_type = TypeRef::read(d)?,
@@ -762,7 +713,7 @@ impl Fill for PermissionsRequestDoc {
     }
 }
 
-impl Fill for ListRequestDoc {
+impl<'de> Fill<'de> for ListRequestDoc {
     const EXPECTED: &'static str = "struct ListRequestDoc";
     const FIELDS: &'static [&'static str] = &[
         "user",
@@ -789,7 +740,7 @@ impl Fill for ListRequestDoc {
         }
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0..=5 => asker!(self, d, field)?,
             6 => string(d, &mut self.permission)?,
@@ -799,7 +750,7 @@ impl Fill for ListRequestDoc {
     }
 }
 
-impl Fill for RequestDoc {
+impl<'de> Fill<'de> for RequestDoc {
     const EXPECTED: &'static str = "struct RequestDoc";
     const FIELDS: &'static [&'static str] = &[
         "user",
@@ -826,7 +777,7 @@ impl Fill for RequestDoc {
         Self::default()
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => opt_string(d, &mut self.user)?,
             1 => opt_strings(d, &mut self.groups)?,
@@ -851,7 +802,7 @@ impl Fill for RequestDoc {
     }
 }
 
-impl Fill for AssignmentDoc {
+impl<'de> Fill<'de> for AssignmentDoc {
     const EXPECTED: &'static str = "struct AssignmentDoc";
     const FIELDS: &'static [&'static str] = &["user", "group", "accessControl"];
     const REQUIRED: u64 = 0b10;
@@ -860,7 +811,7 @@ impl Fill for AssignmentDoc {
         Self::default()
     }
 
-    fn field(&mut self, d: &mut Decoder<'_>, field: usize) -> Result<(), Error> {
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => opt_string(d, &mut self.user),
             1 => string(d, &mut self.group),
