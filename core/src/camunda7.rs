@@ -88,32 +88,35 @@ fn qualifies(entry: &Entry, revoke_step: bool, p: u32) -> bool {
 }
 
 /// The rows of one step that decide for this query, in index order.
-fn step_entries<'s>(
+fn step_rows<'s>(
     source: &'s Source,
-    principal: &'s SourcePrincipal,
+    principal: &SourcePrincipal,
     query: Query,
     step: Step,
-) -> impl Iterator<Item = &'s Entry> + 's {
+) -> Vec<&'s Row> {
+    let mut rows = Vec::new();
     let resource = match (step.specific, query.target) {
-        (false, _) => Some(WILDCARD),
-        (true, Target::Id(id)) => id,
-        (true, Target::Any) => None,
+        (false, _) => WILDCARD,
+        (true, Target::Id(Some(id))) => id,
+        (true, _) => return rows,
     };
-    let enabled = resource.is_some() && (!step.revoke || principal.revokes);
-    let resource = resource.unwrap_or(WILDCARD);
-    let (user, groups, global): (Option<Owner>, &[u32], bool) = match step.level {
-        Level::User => (principal.user.map(Owner::User), &[], false),
-        Level::Group => (None, &principal.groups, false),
-        Level::Global => (None, &[], true),
-    };
-    let owners = user
-        .into_iter()
-        .chain(groups.iter().map(|&group| Owner::Group(group)))
-        .chain(global.then_some(Owner::Global))
-        .filter(move |_| enabled);
-    owners
-        .flat_map(move |owner| source.index.rows_on(owner, query.ty, resource))
-        .filter(move |entry| qualifies(entry, step.revoke, query.bits))
+    if step.revoke && !principal.revokes {
+        return rows;
+    }
+    let mut owners = Vec::new();
+    match step.level {
+        Level::User => owners.extend(principal.user.map(Owner::User)),
+        Level::Group => owners.extend(principal.groups.iter().map(|&group| Owner::Group(group))),
+        Level::Global => owners.push(Owner::Global),
+    }
+    for owner in owners {
+        for entry in source.index.rows_on(owner, query.ty, resource) {
+            if qualifies(entry, step.revoke, query.bits) {
+                rows.push(source.row(entry.row));
+            }
+        }
+    }
+    rows
 }
 
 /// The engine's check without tenant or switch handling: the hot path.
@@ -306,11 +309,7 @@ pub(crate) fn explain(
     query: Query,
     permission: &str,
 ) -> Explained {
-    let rows_of = |step: Step| -> Vec<&Row> {
-        step_entries(source, principal, query, step)
-            .map(|entry| source.row(entry.row))
-            .collect()
-    };
+    let rows_of = |step: Step| step_rows(source, principal, query, step);
     let ids = |rows: &[&Row]| -> Vec<String> {
         rows.iter()
             .map(|row| source.row_ids.name(row.id).to_owned())

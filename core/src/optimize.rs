@@ -3,7 +3,6 @@
 //! level in the order revoke-all, grant-all, revoke-id, grant-id; relevance by the
 //! permission *names* the REST API renders, not by bits.
 
-use crate::prelude::FxHashSet;
 use crate::prelude::*;
 
 use crate::camunda7::Outcome;
@@ -161,56 +160,42 @@ pub(crate) fn resolve_id(
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TypeState {
     pub can_see_all: bool,
-    pub authorized: FxHashSet<ResIx>,
-    pub prohibited: FxHashSet<ResIx>,
+    /// In order, each once.
+    pub authorized: Vec<ResIx>,
+    pub prohibited: Vec<ResIx>,
 }
 
+/// [`resolve_id`] of every id some relevant row of the principal names: the
+/// same resolution, one id at a time (an id no row names is decided by
+/// `can_see_all` alone).
 pub(crate) fn resolve_type(
     source: &Source,
     principal: &SourcePrincipal,
     ty: TypeIx,
     bits: u32,
 ) -> TypeState {
-    let mut state = TypeState::default();
-    for (level, owners) in levels(principal) {
-        let relevant_rows: Vec<&Entry> = owners
-            .iter()
-            .flat_map(|&owner| source.index.rows_of_type(owner, ty))
-            .filter(|entry| relevant(entry, bits))
-            .collect();
-        let of = |kind: AuthorizationType, wildcard: bool| {
-            relevant_rows
-                .iter()
-                .filter(move |entry| entry.kind == kind && (entry.resource == WILDCARD) == wildcard)
-        };
-        if level == Level::Global {
-            if of(AuthorizationType::Global, true).next().is_some() {
-                state = TypeState {
-                    can_see_all: true,
-                    ..TypeState::default()
-                };
+    let mut ids = Vec::new();
+    for (_, owners) in levels(principal) {
+        for owner in owners {
+            for entry in source.index.rows_of_type(owner, ty) {
+                if entry.resource != WILDCARD && relevant(entry, bits) {
+                    ids.push(entry.resource);
+                }
             }
-            state
-                .authorized
-                .extend(of(AuthorizationType::Global, false).map(|entry| entry.resource));
-            continue;
         }
-        if of(AuthorizationType::Revoke, true).next().is_some() {
-            state = TypeState::default();
+    }
+    crate::sort::sort_dedup(&mut ids);
+    let mut state = TypeState {
+        can_see_all: resolve_id(source, principal, ty, bits, None).can_see_all,
+        ..TypeState::default()
+    };
+    for id in ids {
+        let resolved = resolve_id(source, principal, ty, bits, Some(id));
+        if resolved.authorized.is_some() {
+            state.authorized.push(id);
         }
-        if of(AuthorizationType::Grant, true).next().is_some() {
-            state = TypeState {
-                can_see_all: true,
-                ..TypeState::default()
-            };
-        }
-        for entry in of(AuthorizationType::Revoke, false) {
-            state.authorized.remove(&entry.resource);
-            state.prohibited.insert(entry.resource);
-        }
-        for entry in of(AuthorizationType::Grant, false) {
-            state.prohibited.remove(&entry.resource);
-            state.authorized.insert(entry.resource);
+        if resolved.prohibited.is_some() {
+            state.prohibited.push(id);
         }
     }
     state

@@ -10,4 +10,3 @@ pub(crate) use alloc::vec;
 pub(crate) use alloc::vec::Vec;
 
 pub(crate) type FxHashMap<K, V> = hashbrown::HashMap<K, V, rustc_hash::FxBuildHasher>;
-pub(crate) type FxHashSet<K> = hashbrown::HashSet<K, rustc_hash::FxBuildHasher>;
