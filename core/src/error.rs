@@ -235,6 +235,14 @@ pub enum RequestError {
     },
 }
 
+/// Inside the core requests fail boxed (a word-wide `Result` is what keeps the
+/// decision paths small); the public API hands the error over as it is.
+impl From<Box<RequestError>> for RequestError {
+    fn from(error: Box<RequestError>) -> Self {
+        *error
+    }
+}
+
 impl RequestError {
     /// The stable code of this error.
     pub fn code(&self) -> &'static str {

@@ -102,21 +102,20 @@ fn level_words(level: Level) -> &'static str {
 }
 
 impl Snapshot {
-    pub(crate) fn resolve_type(&self, ty: &TypeRef) -> Result<TypeIx, RequestError> {
+    pub(crate) fn resolve_type(&self, ty: &TypeRef) -> Result<TypeIx, Box<RequestError>> {
         match ty {
             TypeRef::Name(name) => self.resolve_type_name(name),
-            TypeRef::Id(_) => {
-                self.catalogue
-                    .resolve(ty)
-                    .ok_or_else(|| RequestError::UnknownResourceType {
-                        resource_type: ty.to_string(),
-                    })
-            }
+            TypeRef::Id(_) => self.catalogue.resolve(ty).ok_or_else(|| {
+                RequestError::UnknownResourceType {
+                    resource_type: ty.to_string(),
+                }
+                .into()
+            }),
         }
     }
 
     /// A type by name, or by integer id in decimal (as everywhere a name is taken).
-    pub(crate) fn resolve_type_name(&self, name: &str) -> Result<TypeIx, RequestError> {
+    pub(crate) fn resolve_type_name(&self, name: &str) -> Result<TypeIx, Box<RequestError>> {
         self.catalogue
             .by_name
             .get(name)
@@ -126,8 +125,11 @@ impl Snapshot {
                     .ok()
                     .and_then(|id| self.catalogue.by_id.get(&id).copied())
             })
-            .ok_or_else(|| RequestError::UnknownResourceType {
-                resource_type: name.to_owned(),
+            .ok_or_else(|| {
+                RequestError::UnknownResourceType {
+                    resource_type: name.to_owned(),
+                }
+                .into()
             })
     }
 
@@ -136,7 +138,7 @@ impl Snapshot {
         ty: TypeIx,
         permission: &'r str,
         resource_id: Option<&'r str>,
-    ) -> Result<Check<'r>, RequestError> {
+    ) -> Result<Check<'r>, Box<RequestError>> {
         let resource_type = self.catalogue.ty(ty);
         let bits =
             resource_type
@@ -155,7 +157,7 @@ impl Snapshot {
         })
     }
 
-    fn check_doc<'r>(&self, doc: &'r CheckDoc) -> Result<Check<'r>, RequestError> {
+    fn check_doc<'r>(&self, doc: &'r CheckDoc) -> Result<Check<'r>, Box<RequestError>> {
         self.resolve_check(
             self.resolve_type(&doc.resource_type)?,
             &doc.permission,
@@ -172,7 +174,7 @@ impl Snapshot {
         &self,
         request: &RequestDoc,
         explain: bool,
-    ) -> Result<Verdict, RequestError> {
+    ) -> Result<Verdict, Box<RequestError>> {
         // Evaluated anyway: an anonymously authorized request must still be well-formed.
         let verdict = self.decide_request(request, explain)?;
         if request.anonymous_authorized {
@@ -191,7 +193,11 @@ impl Snapshot {
         Ok(verdict)
     }
 
-    fn decide_request(&self, request: &RequestDoc, explain: bool) -> Result<Verdict, RequestError> {
+    fn decide_request(
+        &self,
+        request: &RequestDoc,
+        explain: bool,
+    ) -> Result<Verdict, Box<RequestError>> {
         let principal = self.principal(request.into())?;
         let context = Context {
             tenant: request.tenant_id.as_deref(),
@@ -205,7 +211,7 @@ impl Snapshot {
                     + usize::from(request.bundle.is_some())
                     + usize::from(request.scopes.is_some());
             if checks > 1 {
-                return Err(RequestError::AmbiguousCheck);
+                return Err(RequestError::AmbiguousCheck.into());
             }
             if let Some(bundle) = &request.bundle {
                 let verdict = self.bundle(&principal, bundle, explain)?;
@@ -222,7 +228,7 @@ impl Snapshot {
         let single = match (&request.permission, &request.resource_type) {
             (Some(permission), Some(ty)) => Some((permission, ty)),
             (None, None) => None,
-            _ => return Err(RequestError::MissingCheck),
+            _ => return Err(RequestError::MissingCheck.into()),
         };
         let composite = match (single, &request.any_of, &request.all_of) {
             (Some((permission, ty)), None, None) => {
@@ -236,19 +242,21 @@ impl Snapshot {
             }
             (None, Some(list), None) => (list, true),
             (None, None, Some(list)) => (list, false),
-            (None, None, None) => return Err(RequestError::MissingCheck),
-            _ => return Err(RequestError::AmbiguousCheck),
+            (None, None, None) => return Err(RequestError::MissingCheck.into()),
+            _ => return Err(RequestError::AmbiguousCheck.into()),
         };
         let (list, any) = composite;
         if list.is_empty() {
             return Err(RequestError::EmptyComposite {
                 field: if any { "anyOf" } else { "allOf" },
-            });
+            }
+            .into());
         }
         if request.resource_id.is_some() {
             return Err(RequestError::Malformed {
                 message: "`resourceId` belongs inside each composite check".into(),
-            });
+            }
+            .into());
         }
         let mut checks = list
             .iter()
@@ -278,20 +286,21 @@ impl Snapshot {
         check: Check<'_>,
         context: Context<'_>,
         explain: bool,
-    ) -> Result<Verdict, RequestError> {
+    ) -> Result<Verdict, Box<RequestError>> {
         self.require_id(principal.profile, check)?;
         let verdict = self.single(principal, check, explain)?;
         self.finish(principal, verdict, context, explain)
     }
 
     /// Under `optimize`, every question but a tenant's names a resource id.
-    fn require_id(&self, profile: ProfileName, check: Check<'_>) -> Result<(), RequestError> {
+    fn require_id(&self, profile: ProfileName, check: Check<'_>) -> Result<(), Box<RequestError>> {
         let name = &*self.catalogue.ty(check.ty).name;
         if profile == ProfileName::Optimize && check.resource_id.is_none() && name != "TENANT" {
             return Err(RequestError::MissingResourceId {
                 profile: "optimize",
                 resource_type: name.to_owned(),
-            });
+            }
+            .into());
         }
         Ok(())
     }
@@ -302,7 +311,7 @@ impl Snapshot {
         principal: &Principal,
         checks: &[Check<'_>],
         explain: bool,
-    ) -> Result<Verdict, RequestError> {
+    ) -> Result<Verdict, Box<RequestError>> {
         for (position, check) in checks.iter().enumerate() {
             let mut verdict = self.single(principal, *check, explain)?;
             if verdict.outcome != Outcome::NoMatch {
@@ -331,7 +340,7 @@ impl Snapshot {
         principal: &Principal,
         checks: &[Check<'_>],
         explain: bool,
-    ) -> Result<Verdict, RequestError> {
+    ) -> Result<Verdict, Box<RequestError>> {
         let mut rows = Vec::new();
         for (position, check) in checks.iter().enumerate() {
             let mut verdict = self.single(principal, *check, explain)?;
@@ -369,7 +378,7 @@ impl Snapshot {
         mut verdict: Verdict,
         context: Context<'_>,
         explain: bool,
-    ) -> Result<Verdict, RequestError> {
+    ) -> Result<Verdict, Box<RequestError>> {
         if principal.profile == ProfileName::Grants {
             return Ok(self.grants_finish(principal, verdict, context, explain));
         }
@@ -436,7 +445,7 @@ impl Snapshot {
         principal: &Principal,
         check: Check<'_>,
         explain: bool,
-    ) -> Result<Verdict, RequestError> {
+    ) -> Result<Verdict, Box<RequestError>> {
         match principal.profile {
             ProfileName::Camunda7 => Ok(self.camunda7(principal, check, explain)),
             ProfileName::Optimize => self.optimize(principal, check, explain),
@@ -473,7 +482,7 @@ impl Snapshot {
         &self,
         principal: &Principal,
         check: Check<'_>,
-    ) -> Result<bool, RequestError> {
+    ) -> Result<bool, Box<RequestError>> {
         if principal.profile != ProfileName::Camunda7 {
             let verdict = self.decide_single(principal, check, Context::tenant(None), false)?;
             return Ok(verdict.allowed());
@@ -521,7 +530,7 @@ impl Snapshot {
     }
 
     /// Optimize's login permission: ACCESS on APPLICATION `optimize`.
-    fn optimize_login(&self) -> Result<Check<'static>, RequestError> {
+    fn optimize_login(&self) -> Result<Check<'static>, Box<RequestError>> {
         let ty = self.resolve_type_name("APPLICATION")?;
         self.resolve_check(ty, "ACCESS", Some("optimize"))
     }
@@ -537,7 +546,7 @@ impl Snapshot {
         principal: &Principal,
         check: Check<'_>,
         explain: bool,
-    ) -> Result<Verdict, RequestError> {
+    ) -> Result<Verdict, Box<RequestError>> {
         let type_name = &*self.catalogue.ty(check.ty).name;
         let Some(id) = check.resource_id else {
             self.require_id(principal.profile, check)?;
@@ -717,7 +726,7 @@ impl Snapshot {
         resource_id: Option<&str>,
         interned: Option<&[Option<ResIx>]>,
         tenant: Option<&str>,
-    ) -> Result<Vec<bool>, RequestError> {
+    ) -> Result<Vec<bool>, Box<RequestError>> {
         let checks = self.permission_checks(ty, resource_id, interned);
         if principal.profile == ProfileName::Camunda7 {
             return Ok(self.camunda7_held(principal, ty, checks, resource_id, interned, tenant));
@@ -813,7 +822,7 @@ impl Snapshot {
         principal: &Principal,
         ty: TypeIx,
         permission: &str,
-    ) -> Result<ListDoc, RequestError> {
+    ) -> Result<ListDoc, Box<RequestError>> {
         let check = self.resolve_check(ty, permission, None)?;
         let per_source = principal
             .sources
@@ -952,7 +961,7 @@ impl From<ListView<'_>> for ListDoc {
 }
 
 /// Fields only the `grants` profile understands: an error elsewhere, never ignored.
-fn grants_only_fields(request: &RequestDoc) -> Result<(), RequestError> {
+fn grants_only_fields(request: &RequestDoc) -> Result<(), Box<RequestError>> {
     let fields: [(&'static str, bool); 7] = [
         ("properties", request.properties.is_some()),
         ("resourceExists", request.resource_exists.is_some()),
@@ -963,7 +972,7 @@ fn grants_only_fields(request: &RequestDoc) -> Result<(), RequestError> {
         ("client", request.client.is_some()),
     ];
     match fields.iter().find(|(_, present)| *present) {
-        Some((field, _)) => Err(RequestError::GrantsOnly { field }),
+        Some((field, _)) => Err(RequestError::GrantsOnly { field }.into()),
         None => Ok(()),
     }
 }
@@ -1076,7 +1085,7 @@ impl Snapshot {
         principal: &Principal,
         bundle: &str,
         explain: bool,
-    ) -> Result<Verdict, RequestError> {
+    ) -> Result<Verdict, Box<RequestError>> {
         let ix = self
             .bundle_ids
             .get(bundle)
@@ -1174,9 +1183,9 @@ impl Snapshot {
         scopes: &[String],
         restriction: Option<&str>,
         explain: bool,
-    ) -> Result<Verdict, RequestError> {
+    ) -> Result<Verdict, Box<RequestError>> {
         if scopes.is_empty() {
-            return Err(RequestError::EmptyComposite { field: "scopes" });
+            return Err(RequestError::EmptyComposite { field: "scopes" }.into());
         }
         let (ty, bits) = self.scope_query()?;
         let names: Vec<String> = scopes

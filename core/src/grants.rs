@@ -43,8 +43,11 @@ impl Snapshot {
     pub(crate) fn grants_principal(
         &self,
         doc: PrincipalRef<'_>,
-    ) -> Result<Principal, RequestError> {
-        let source = self.sources.first().ok_or(RequestError::MissingUser)?;
+    ) -> Result<Principal, Box<RequestError>> {
+        let source = self
+            .sources
+            .first()
+            .ok_or_else(|| RequestError::MissingUser)?;
         let data = &source.grants;
         // A named client is the principal; any username is then ignored.
         let (id, client) = match (
@@ -53,7 +56,7 @@ impl Snapshot {
         ) {
             (Some(client), _) => (client, true),
             (None, Some(user)) => (user, false),
-            (None, None) => return Err(RequestError::MissingUser),
+            (None, None) => return Err(RequestError::MissingUser.into()),
         };
         let mut reach = Reach {
             client,
@@ -451,7 +454,7 @@ impl Snapshot {
     }
 
     /// The Emporix scope type and `HOLD` bits, for `scopes` requests.
-    pub(crate) fn scope_query(&self) -> Result<(TypeIx, u32), RequestError> {
+    pub(crate) fn scope_query(&self) -> Result<(TypeIx, u32), Box<RequestError>> {
         let ty = self.resolve_type_name(EMPORIX_SCOPE)?;
         let bits = self.catalogue.ty(ty).bits(EMPORIX_HOLD).unwrap_or(1);
         Ok((ty, bits))
@@ -460,8 +463,11 @@ impl Snapshot {
     /// Whether a proposed Emporix assignment keeps the invariants: a user into a
     /// group (at most one of ADMIN, BUYER, REQUESTER per legal entity), an access
     /// control onto a group (`restrictedTo` matches the group's user type).
-    pub(crate) fn assignment(&self, doc: &AssignmentDoc) -> Result<DecisionDoc, RequestError> {
-        let source = self.sources.first().ok_or(RequestError::MissingCheck)?;
+    pub(crate) fn assignment(&self, doc: &AssignmentDoc) -> Result<DecisionDoc, Box<RequestError>> {
+        let source = self
+            .sources
+            .first()
+            .ok_or_else(|| RequestError::MissingCheck)?;
         let data = &source.grants;
         let unknown = |kind, id: &str| RequestError::UnknownEntity {
             kind,
@@ -472,7 +478,7 @@ impl Snapshot {
             .get(&doc.group)
             .ok_or_else(|| unknown("group", &doc.group))?;
         if doc.user.is_none() && doc.access_control.is_none() {
-            return Err(RequestError::MissingCheck);
+            return Err(RequestError::MissingCheck.into());
         }
         let refuse = |error: SnapshotError| DecisionDoc {
             allowed: false,

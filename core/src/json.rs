@@ -30,8 +30,13 @@ pub use write::{ObjectWriter, write_str, write_strs, write_u64};
 const MAX_DEPTH: u8 = 128;
 
 /// A decoding error: the message and, for errors found in the text, where.
+/// Boxed: every field read returns a `Result`, and a word-wide one is what
+/// keeps the decoders small.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<Placed>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Placed {
     message: Box<str>,
     /// 1-based; 0 until the decoder places the error.
     line: usize,
@@ -40,27 +45,36 @@ pub struct Error {
 }
 
 impl Error {
+    fn placed(message: Box<str>, line: usize, column: usize) -> Self {
+        Self(Box::new(Placed {
+            message,
+            line,
+            column,
+        }))
+    }
+
     /// The line the error was found on (1-based).
     pub fn line(&self) -> usize {
-        self.line
+        self.0.line
     }
 
     /// How many bytes of that line had been read.
     pub fn column(&self) -> usize {
-        self.column
+        self.0.column
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            f.write_str(&self.message)
+        let Placed {
+            message,
+            line,
+            column,
+        } = &*self.0;
+        if *line == 0 {
+            f.write_str(message)
         } else {
-            write!(
-                f,
-                "{} at line {} column {}",
-                self.message, self.line, self.column
-            )
+            write!(f, "{message} at line {line} column {column}")
         }
     }
 }
@@ -260,11 +274,7 @@ impl<'de> Decoder<'de> {
     /// An error placed after the first `index` bytes.
     fn error_at(&self, index: usize, message: &str) -> Error {
         let (line, column) = self.position(index);
-        Error {
-            message: message.into(),
-            line,
-            column,
-        }
+        Error::placed(message.into(), line, column)
     }
 
     /// An error about what was read last.

@@ -249,18 +249,18 @@ impl Authorizer {
         resource: &Resource,
         tenant_id: Option<&str>,
     ) -> Result<Vec<bool>, RequestError> {
-        self.snapshot.held(
+        Ok(self.snapshot.held(
             principal,
             resource.ty,
             resource.id.as_deref(),
             Some(resource.interned.as_slice()),
             tenant_id,
-        )
+        )?)
     }
 
     /// A single check as a request with no tenant decides it.
     fn decide(&self, principal: &Principal, check: eval::Check<'_>) -> Result<bool, RequestError> {
-        self.snapshot.allowed(principal, check)
+        Ok(self.snapshot.allowed(principal, check)?)
     }
 
     /// Every permission name the principal holds on one resource (`ALL` last, when held).
@@ -299,7 +299,7 @@ impl Authorizer {
         resource_type: &TypeRef,
     ) -> Result<ListDoc, RequestError> {
         let ty = self.snapshot.resolve_type(resource_type)?;
-        self.snapshot.list(principal, ty, permission)
+        Ok(self.snapshot.list(principal, ty, permission)?)
     }
 
     /// [`Authorizer::permissions`] for a whole wire request.
@@ -353,7 +353,7 @@ impl Authorizer {
         &self,
         assignment: &AssignmentDoc,
     ) -> Result<DecisionDoc, RequestError> {
-        self.snapshot.assignment(assignment)
+        Ok(self.snapshot.assignment(assignment)?)
     }
 }
 

@@ -191,27 +191,28 @@ principal_ref_from!(
 );
 
 impl Snapshot {
-    pub(crate) fn principal(&self, doc: PrincipalRef<'_>) -> Result<Principal, RequestError> {
+    pub(crate) fn principal(&self, doc: PrincipalRef<'_>) -> Result<Principal, Box<RequestError>> {
         let profile = doc.profile.unwrap_or(self.profile);
         if (profile == ProfileName::Grants) != (self.profile == ProfileName::Grants) {
             return Err(RequestError::ProfileMismatch {
                 asked: profile.as_str(),
                 snapshot: self.profile.as_str(),
-            });
+            }
+            .into());
         }
         if profile == ProfileName::Grants {
             return self.grants_principal(doc);
         }
         if doc.client.is_some() {
-            return Err(RequestError::GrantsOnly { field: "client" });
+            return Err(RequestError::GrantsOnly { field: "client" }.into());
         }
         if doc.claims.is_some() {
-            return Err(RequestError::GrantsOnly { field: "claims" });
+            return Err(RequestError::GrantsOnly { field: "claims" }.into());
         }
         let user = doc
             .user
             .filter(|user| !user.is_empty())
-            .ok_or(RequestError::MissingUser)?;
+            .ok_or_else(|| RequestError::MissingUser)?;
         let chosen = match doc.source {
             Some(name) => {
                 let ix = self
@@ -224,7 +225,7 @@ impl Snapshot {
                 ix..ix + 1
             }
             None if profile == ProfileName::Camunda7 && self.sources.len() > 1 => {
-                return Err(RequestError::SourceRequired);
+                return Err(RequestError::SourceRequired.into());
             }
             None => 0..self.sources.len(),
         };

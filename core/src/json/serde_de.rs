@@ -13,11 +13,7 @@ use super::{Decoder, Error, Found, Number, Str, Token};
 
 impl de::Error for Error {
     fn custom<T: fmt::Display>(message: T) -> Self {
-        Self {
-            message: message.to_string().into(),
-            line: 0,
-            column: 0,
-        }
+        Self::placed(message.to_string().into(), 0, 0)
     }
 
     #[cold]
@@ -70,16 +66,11 @@ pub fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T, Error
 /// only the visitor calls its type can take.
 impl<'de> Decoder<'de> {
     /// Places an error raised by a visitor (which knows no position) here.
-    fn fix_position(&self, error: Error) -> Error {
-        if error.line != 0 {
-            return error;
+    fn fix_position(&self, mut error: Error) -> Error {
+        if error.line() == 0 {
+            (error.0.line, error.0.column) = self.position(self.index);
         }
-        let (line, column) = self.position(self.index);
-        Error {
-            line,
-            column,
-            ..error
-        }
+        error
     }
 
     /// A container's result: the visitor's first error, else the closing
