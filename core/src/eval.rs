@@ -51,7 +51,8 @@ impl<'r> Context<'r> {
 #[derive(Debug, Clone)]
 pub(crate) struct Verdict {
     pub outcome: Outcome,
-    pub explanation: Option<ExplanationDoc>,
+    /// Boxed: a verdict passes through every decision step by value.
+    pub explanation: Option<Box<ExplanationDoc>>,
 }
 
 impl Verdict {
@@ -78,11 +79,16 @@ fn explanation(
     }
 }
 
+/// The explanation, when one is asked for.
+fn why(explain: bool, explanation: impl FnOnce() -> ExplanationDoc) -> Option<Box<ExplanationDoc>> {
+    explain.then(|| Box::new(explanation()))
+}
+
 /// The permission part when authorization checks are off.
 fn authorization_disabled(explain: bool) -> Verdict {
     Verdict {
         outcome: Outcome::Allow,
-        explanation: explain.then(|| {
+        explanation: why(explain, || {
             explanation(
                 "authorization_disabled",
                 "authorization checks are off".into(),
@@ -180,7 +186,7 @@ impl Snapshot {
         if request.anonymous_authorized {
             return Ok(Verdict {
                 outcome: Outcome::Allow,
-                explanation: explain.then(|| {
+                explanation: why(explain, || {
                     explanation(
                         "anonymous",
                         "the request is authorized anonymously".into(),
@@ -323,7 +329,7 @@ impl Snapshot {
         }
         Ok(Verdict {
             outcome: Outcome::NoMatch,
-            explanation: explain.then(|| {
+            explanation: why(explain, || {
                 explanation(
                     "no_match",
                     "no check of `anyOf` matched".into(),
@@ -360,7 +366,7 @@ impl Snapshot {
         }
         Ok(Verdict {
             outcome: Outcome::Allow,
-            explanation: explain.then(|| {
+            explanation: why(explain, || {
                 explanation(
                     "all_of",
                     "every check of `allOf` allowed".into(),
@@ -417,7 +423,7 @@ impl Snapshot {
         principal: &Principal,
         tenant: &str,
         explain: bool,
-    ) -> Option<Option<ExplanationDoc>> {
+    ) -> Option<Option<Box<ExplanationDoc>>> {
         if !self.options.tenant_checks {
             return None;
         }
@@ -426,7 +432,7 @@ impl Snapshot {
         if sp.admin || camunda7::tenant_member(source, sp, self.tenants.get(tenant)) {
             return None;
         }
-        Some(explain.then(|| {
+        Some(why(explain, || {
             explanation(
                 "tenant.not_member",
                 format!(
@@ -516,7 +522,7 @@ impl Snapshot {
         let explained = camunda7::explain(source, sp, query, check.permission);
         Verdict {
             outcome: explained.outcome,
-            explanation: Some(ExplanationDoc {
+            explanation: Some(Box::new(ExplanationDoc {
                 rule: explained.rule.into(),
                 reason: explained.reason,
                 level: explained.level,
@@ -525,7 +531,7 @@ impl Snapshot {
                 source: None,
                 decided_by: None,
                 via: None,
-            }),
+            })),
         }
     }
 
@@ -552,7 +558,7 @@ impl Snapshot {
             self.require_id(principal.profile, check)?;
             return Ok(Verdict {
                 outcome: Outcome::Allow,
-                explanation: explain.then(|| {
+                explanation: why(explain, || {
                     explanation(
                         "optimize.null_tenant",
                         "no tenant: always allowed".into(),
@@ -594,7 +600,7 @@ impl Snapshot {
                 };
                 Verdict {
                     outcome: merged.outcome(),
-                    explanation: explain.then(|| self.explain_optimize(&merged, id)),
+                    explanation: why(explain, || self.explain_optimize(&merged, id)),
                 }
             }
             // Logging in: any source that allows suffices.
@@ -624,7 +630,7 @@ impl Snapshot {
                 match locked_out {
                     Some(source) => Verdict {
                         outcome: Outcome::Deny,
-                        explanation: explain.then(|| ExplanationDoc {
+                        explanation: why(explain, || ExplanationDoc {
                             source: (self.sources.len() > 1).then(|| source.name.to_string()),
                             ..explanation(
                                 "optimize.login_required",
@@ -645,7 +651,7 @@ impl Snapshot {
         let state = decided.unwrap_or_default();
         Verdict {
             outcome: state.outcome(),
-            explanation: explain.then(|| self.explain_optimize(&state, id)),
+            explanation: why(explain, || self.explain_optimize(&state, id)),
         }
     }
 
@@ -997,7 +1003,7 @@ impl Snapshot {
         };
         let hit = self.find_grant(sp, &principal.user, query);
         let ty = &self.catalogue.ty(check.ty).name;
-        let explanation = explain.then(|| match (hit, self.source(sp)) {
+        let explanation = why(explain, || match (hit, self.source(sp)) {
             (Some(hit), Some(source)) => {
                 let row = source.row(hit.row);
                 let via = self.via_words(sp, hit.via);
@@ -1047,7 +1053,7 @@ impl Snapshot {
     ) -> Verdict {
         let deny = |rule: &str, reason: String| Verdict {
             outcome: Outcome::Deny,
-            explanation: explain.then(|| explanation(rule, reason, None, Vec::new())),
+            explanation: why(explain, || explanation(rule, reason, None, Vec::new())),
         };
         if let Some((rule, reason)) = Self::account_denial(principal) {
             return deny(rule, reason);
@@ -1097,7 +1103,7 @@ impl Snapshot {
         }
         let state = self.bundle_state(principal);
         let held = state.held.get(ix as usize).copied().unwrap_or(false);
-        let explanation = explain.then(|| {
+        let explanation = why(explain, || {
             let parts = self
                 .bundles
                 .get(ix as usize)

@@ -136,7 +136,7 @@ impl Authorizer {
         let verdict = self.snapshot.request(request, true)?;
         Ok(DecisionDoc {
             allowed: verdict.allowed(),
-            explanation: verdict.explanation,
+            explanation: verdict.explanation.map(|explanation| *explanation),
         })
     }
 
