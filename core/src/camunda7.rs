@@ -31,6 +31,8 @@ pub(crate) struct Query {
     pub ty: TypeIx,
     pub bits: u32,
     pub target: Target,
+    /// Where the rows on the target are, when a prepared question knows.
+    pub rows: Option<(u32, u32)>,
 }
 
 /// One position in the precedence order.
@@ -132,7 +134,11 @@ pub(crate) fn decide(source: &Source, principal: &SourcePrincipal, query: Query)
     // Levels: user, group, GLOBAL.
     let mut levels = [0_u8; 3];
     if let Target::Id(Some(id)) = query.target {
-        for owned in source.index.rows_on_resource(query.ty, id) {
+        let rows = match query.rows {
+            Some(span) => source.index.rows_in(span),
+            None => source.index.rows_on_resource(query.ty, id),
+        };
+        for owned in rows {
             if let Some(level) = level_on_resource(owned, principal).and_then(|l| levels.get_mut(l))
             {
                 *level |= steps(&owned.entry(), query.bits, SPECIFIC_GRANT);
@@ -407,7 +413,12 @@ pub(crate) fn list(
         .chain([Owner::AnyUser, Owner::Global])
         .collect();
     if principal.revokes {
-        let query = |target| Query { ty, bits, target };
+        let query = |target| Query {
+            ty,
+            bits,
+            target,
+            rows: None,
+        };
         let everything = decide(source, principal, query(Target::Any)) == Outcome::Allow;
         let mut ids: Vec<ResIx> = owners
             .iter()

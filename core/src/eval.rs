@@ -5,7 +5,7 @@ use crate::camunda7::{self, Outcome, Query, Target};
 use crate::catalogue::ALL_BITS;
 use crate::error::RequestError;
 use crate::json::Map;
-use crate::model::{ResIx, Snapshot, Source, TypeIx};
+use crate::model::{ResIx, Slot, Snapshot, Source, TypeIx};
 use crate::optimize::{self, Cause, IdState};
 use crate::prelude::*;
 use crate::principal::{Principal, SourcePrincipal};
@@ -26,7 +26,7 @@ pub(crate) struct Check<'r> {
     pub properties: Option<&'r Map>,
     /// `resource_id` already interned in every source (a prepared
     /// [`crate::Question`]), so the hot path does not hash it again.
-    pub interned: Option<&'r [Option<ResIx>]>,
+    pub interned: Option<&'r [Slot]>,
 }
 
 /// What a request says about the resource beyond the checks.
@@ -467,15 +467,19 @@ impl Snapshot {
     ) -> Option<(&'s SourcePrincipal, &'s Source, Query)> {
         let sp = principal.sources.first()?;
         let source = self.source(sp)?;
-        let target = match (check.resource_id, check.interned) {
-            (None | Some("*"), _) => Target::Any,
-            (Some(_), Some(interned)) => Target::Id(interned.get(sp.source).copied().flatten()),
-            (Some(id), None) => Target::Id(source.resources.get(id)),
+        let (target, rows) = match (check.resource_id, check.interned) {
+            (None | Some("*"), _) => (Target::Any, None),
+            (Some(_), Some(interned)) => {
+                let slot = interned.get(sp.source).copied().unwrap_or_default();
+                (Target::Id(slot.id), Some(slot.rows))
+            }
+            (Some(id), None) => (Target::Id(source.resources.get(id)), None),
         };
         let query = Query {
             ty: check.ty,
             bits: check.bits,
             target,
+            rows,
         };
         Some((sp, source, query))
     }
@@ -634,7 +638,10 @@ impl Snapshot {
                             source: (self.sources.len() > 1).then(|| source.name.to_string()),
                             ..explanation(
                                 "optimize.login_required",
-                                format!("allowed on source `{}`, but the user may not log in to Optimize there", source.name),
+                                format!(
+                                    "allowed on source `{}`, but the user may not log in to Optimize there",
+                                    source.name
+                                ),
                                 None,
                                 Vec::new(),
                             )
@@ -730,7 +737,7 @@ impl Snapshot {
         principal: &Principal,
         ty: TypeIx,
         resource_id: Option<&str>,
-        interned: Option<&[Option<ResIx>]>,
+        interned: Option<&[Slot]>,
         tenant: Option<&str>,
     ) -> Result<Vec<bool>, Box<RequestError>> {
         let checks = self.permission_checks(ty, resource_id, interned);
@@ -752,7 +759,7 @@ impl Snapshot {
         &'s self,
         ty: TypeIx,
         resource_id: Option<&'s str>,
-        interned: Option<&'s [Option<ResIx>]>,
+        interned: Option<&'s [Slot]>,
     ) -> impl Iterator<Item = Check<'s>> {
         let resource_type = self.catalogue.ty(ty);
         let named = resource_type
@@ -779,7 +786,7 @@ impl Snapshot {
         ty: TypeIx,
         checks: impl Iterator<Item = Check<'n>>,
         resource_id: Option<&str>,
-        interned: Option<&[Option<ResIx>]>,
+        interned: Option<&[Slot]>,
         tenant: Option<&str>,
     ) -> Vec<bool> {
         let tenant_denied = tenant.is_some_and(|tenant| {

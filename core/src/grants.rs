@@ -44,10 +44,7 @@ impl Snapshot {
         &self,
         doc: PrincipalRef<'_>,
     ) -> Result<Principal, Box<RequestError>> {
-        let source = self
-            .sources
-            .first()
-            .ok_or_else(|| RequestError::MissingUser)?;
+        let source = self.sources.first().ok_or(RequestError::MissingUser)?;
         let data = &source.grants;
         // A named client is the principal; any username is then ignored.
         let (id, client) = match (
@@ -464,10 +461,7 @@ impl Snapshot {
     /// group (at most one of ADMIN, BUYER, REQUESTER per legal entity), an access
     /// control onto a group (`restrictedTo` matches the group's user type).
     pub(crate) fn assignment(&self, doc: &AssignmentDoc) -> Result<DecisionDoc, Box<RequestError>> {
-        let source = self
-            .sources
-            .first()
-            .ok_or_else(|| RequestError::MissingCheck)?;
+        let source = self.sources.first().ok_or(RequestError::MissingCheck)?;
         let data = &source.grants;
         let unknown = |kind, id: &str| RequestError::UnknownEntity {
             kind,

@@ -339,9 +339,22 @@ impl SourceIndex {
 
     /// Every user, group and GLOBAL row on the specific id `resource` of type `ty`.
     pub(crate) fn rows_on_resource(&self, ty: TypeIx, resource: ResIx) -> &[OwnedEntry] {
+        self.rows_in(self.resource_span(ty, resource))
+    }
+
+    /// Where [`Self::rows_on_resource`] finds the rows on (`ty`, `resource`):
+    /// what a prepared question keeps, so that asking it looks nothing up.
+    pub(crate) fn resource_span(&self, ty: TypeIx, resource: ResIx) -> (u32, u32) {
         self.by_type_resource
             .get(&TypeResource::new(ty, resource))
-            .and_then(|&(start, end)| self.on_resource.get(start as usize..end as usize))
+            .copied()
+            .unwrap_or((0, 0))
+    }
+
+    /// The rows of a span [`Self::resource_span`] gave.
+    pub(crate) fn rows_in(&self, (start, end): (u32, u32)) -> &[OwnedEntry] {
+        self.on_resource
+            .get(start as usize..end as usize)
             .unwrap_or(&[])
     }
 

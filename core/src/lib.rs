@@ -170,17 +170,18 @@ impl Authorizer {
     ) -> Result<Resource, RequestError> {
         let ty = self.snapshot.resolve_type_name(resource_type)?;
         let interned = match resource_id {
-            None => Interned::One(None),
+            None => Interned::One(model::Slot::default()),
             Some(id) => {
-                let mut each = self
-                    .snapshot
-                    .sources
-                    .iter()
-                    .map(|source| source.resources.get(id));
-                if self.snapshot.sources.len() == 1 {
-                    Interned::One(each.next().flatten())
-                } else {
-                    Interned::Many(each.collect())
+                let mut each = self.snapshot.sources.iter().map(|source| {
+                    let id = source.resources.get(id);
+                    model::Slot {
+                        id,
+                        rows: id.map_or((0, 0), |id| source.index.resource_span(ty, id)),
+                    }
+                });
+                match (each.next(), self.snapshot.sources.len()) {
+                    (Some(only), 1) => Interned::One(only),
+                    (first, _) => Interned::Many(first.into_iter().chain(each).collect()),
                 }
             }
         };
@@ -380,12 +381,12 @@ pub struct Question {
 /// hot path then reads no second allocation).
 #[derive(Debug, Clone)]
 enum Interned {
-    One(Option<model::ResIx>),
-    Many(Box<[Option<model::ResIx>]>),
+    One(model::Slot),
+    Many(Box<[model::Slot]>),
 }
 
 impl Interned {
-    fn as_slice(&self) -> &[Option<model::ResIx>] {
+    fn as_slice(&self) -> &[model::Slot] {
         match self {
             Self::One(only) => core::slice::from_ref(only),
             Self::Many(all) => all,

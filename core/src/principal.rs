@@ -212,7 +212,7 @@ impl Snapshot {
         let user = doc
             .user
             .filter(|user| !user.is_empty())
-            .ok_or_else(|| RequestError::MissingUser)?;
+            .ok_or(RequestError::MissingUser)?;
         let chosen = match doc.source {
             Some(name) => {
                 let ix = self

@@ -143,29 +143,31 @@ let questionIx = NONE;
  * is (no `toJSON`). When it does, principalIx and questionIx hold the pair (NONE:
  * the core refused). A getter that throws sends the request to the full path,
  * which reports `request.malformed` as it always has.
+ *
+ * The properties are counted with `for…in` and read by name, which is a third of
+ * `Object.keys` and a loop over them; `for…in` also counts inherited enumerable
+ * properties, so the callers make sure `Object.prototype` has none
+ * (`prototypeClean`) before and after, and an inherited one can be neither counted
+ * nor read here.
  */
 function plain(authorizer, t, request) {
   if (typeof request !== "object" || request === null) return false;
   const proto = Object.getPrototypeOf(request);
   if ((proto !== Object.prototype && proto !== null) || "toJSON" in request) return false;
   let user, permission, resourceType, resourceId;
+  let count = 0;
   try {
-    // The keys JSON.stringify writes: own, enumerable, strings.
-    const keys = Object.keys(request);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const value = request[key];
-      switch (key) {
-        case "user": user = value; break;
-        case "permission": permission = value; break;
-        case "resourceType": resourceType = value; break;
-        case "resourceId": resourceId = value; break;
-        default: return false;
-      }
-    }
+    for (const _ in request) count++;
+    user = request.user;
+    permission = request.permission;
+    resourceType = request.resourceType;
+    resourceId = request.resourceId;
   } catch {
     return false;
   }
+  // Exactly the named properties: a `resourceId` of `undefined` (which
+  // JSON.stringify leaves out) is counted but expected absent, and refused.
+  if (count !== (resourceId === undefined ? 3 : 4)) return false;
   if (typeof user !== "string" || typeof permission !== "string" || typeof resourceType !== "string") return false;
   if (resourceId !== undefined && typeof resourceId !== "string") return false;
   const p = principalOf(authorizer, t, user);
@@ -175,6 +177,12 @@ function plain(authorizer, t, request) {
   const refused = p < 0 || q < 0;
   principalIx = refused ? NONE : p;
   questionIx = refused ? NONE : q;
+  return true;
+}
+
+/** Whether `Object.prototype` has no enumerable property (`plain` counts with `for…in`). */
+function prototypeClean() {
+  for (const _ in Object.prototype) return false;
   return true;
 }
 
@@ -190,7 +198,7 @@ const fullCheck = Authorizer.prototype.check;
 Authorizer.prototype.check = function check(request) {
   const t = tables(this);
   bound(this, t);
-  if (plain(this, t, request) && principalIx !== NONE) {
+  if (prototypeClean() && plain(this, t, request) && principalIx !== NONE && prototypeClean()) {
     const answer = this._ask(principalIx, questionIx);
     if (answer !== ERROR) return answer === ALLOWED;
   }
@@ -200,7 +208,9 @@ Authorizer.prototype.check = function check(request) {
 const fullCheckMany = Authorizer.prototype.checkMany;
 Authorizer.prototype.checkMany = function checkMany(requests) {
   const n = Array.isArray(requests) ? requests.length : 0;
-  if (n === 0 || n > 1 << 24 || "toJSON" in requests) return fullCheckMany.call(this, requests);
+  if (n === 0 || n > 1 << 24 || "toJSON" in requests || !prototypeClean()) {
+    return fullCheckMany.call(this, requests);
+  }
   const t = tables(this);
   bound(this, t);
   const resets = t.resets;
@@ -216,8 +226,9 @@ Authorizer.prototype.checkMany = function checkMany(requests) {
     }
   }
   // A getter that asked this authorizer meanwhile may have emptied the tables,
-  // leaving earlier pairs pointing at other entries: answer by the full path.
-  if (t.resets !== resets) return fullCheckMany.call(this, requests);
+  // leaving earlier pairs pointing at other entries, or given Object.prototype
+  // an enumerable property: answer by the full path.
+  if (t.resets !== resets || !prototypeClean()) return fullCheckMany.call(this, requests);
   const answers = this._askMany(pairs);
   if (others !== undefined) {
     const full = fullCheckMany.call(this, others.map((i) => requests[i]));
