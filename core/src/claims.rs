@@ -69,8 +69,8 @@ impl ClaimPath {
                     } else if quoted {
                         Step::Member(text(at + 2, end - 1).into())
                     } else {
-                        match index(inside) {
-                            Some(index) => Step::Index(index),
+                        match crate::json::decimal(inside) {
+                            Some(index) => Step::Index(index as usize),
                             None => return Err(format!("`[{inside}]` is not an index")),
                         }
                     });
@@ -146,18 +146,6 @@ impl ClaimPath {
             _ => None,
         }
     }
-}
-
-/// An array index as `usize` reads one: decimal digits, after an optional `+`.
-fn index(text: &str) -> Option<usize> {
-    let digits = text.strip_prefix('+').unwrap_or(text);
-    if digits.is_empty() {
-        return None;
-    }
-    digits.bytes().try_fold(0_usize, |value, byte| {
-        let digit = usize::from(byte.checked_sub(b'0').filter(|digit| *digit < 10)?);
-        value.checked_mul(10)?.checked_add(digit)
-    })
 }
 
 /// Case-sensitive equality; numbers and booleans compare by their JSON text

@@ -127,9 +127,7 @@ impl Snapshot {
             .get(name)
             .copied()
             .or_else(|| {
-                name.parse::<u32>()
-                    .ok()
-                    .and_then(|id| self.catalogue.by_id.get(&id).copied())
+                crate::json::decimal(name).and_then(|id| self.catalogue.by_id.get(&id).copied())
             })
             .ok_or_else(|| {
                 RequestError::UnknownResourceType {

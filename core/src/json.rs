@@ -1062,6 +1062,20 @@ impl Fields {
     }
 }
 
+/// A decimal integer within `u32`, as Rust's `FromStr` reads one (digits after
+/// an optional `+`): resource type ids given as names, claim path indices. The
+/// same width in every runtime (`usize` is 32 bits in wasm).
+pub(crate) fn decimal(text: &str) -> Option<u32> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.bytes().try_fold(0_u32, |value, byte| {
+        let digit = u32::from(byte.checked_sub(b'0').filter(|digit| *digit < 10)?);
+        value.checked_mul(10)?.checked_add(digit)
+    })
+}
+
 /// The `format` of a document that is valid JSON and an object with one
 /// `format` field holding a `u32`, whatever else it holds: a newer format
 /// need not parse as this build's.
@@ -1080,4 +1094,28 @@ pub(crate) fn format_of(text: &str) -> Option<u32> {
     }
     decoder.finish().ok()?;
     format
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimal;
+
+    #[test]
+    fn decimals_read_as_rust_reads_them() {
+        for text in [
+            "0",
+            "+7",
+            "007",
+            "4294967295",
+            "4294967296",
+            "",
+            "+",
+            "-1",
+            "1a",
+            " 1",
+            "١",
+        ] {
+            assert_eq!(decimal(text), text.parse::<u32>().ok(), "{text:?}");
+        }
+    }
 }

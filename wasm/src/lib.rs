@@ -575,8 +575,8 @@ impl Principal {
 /// one decoder (`wire::decode::<RequestDoc>`, as `check` uses) for every
 /// element instead of a second one over `json::Value`.
 fn elements(text: &str) -> impl Iterator<Item = &str> {
+    // No whitespace around or inside: `JSON.stringify` writes none.
     let inner = text
-        .trim()
         .strip_prefix('[')
         .and_then(|rest| rest.strip_suffix(']'))
         .unwrap_or("");
@@ -599,7 +599,7 @@ fn elements(text: &str) -> impl Iterator<Item = &str> {
             _ => {}
         }
     }
-    if !inner.trim().is_empty() {
+    if !inner.is_empty() {
         cuts.push(start..inner.len());
     }
     cuts.into_iter()
