@@ -123,12 +123,8 @@ impl Snapshot {
     /// A type by name, or by integer id in decimal (as everywhere a name is taken).
     pub(crate) fn resolve_type_name(&self, name: &str) -> Result<TypeIx, Box<RequestError>> {
         self.catalogue
-            .by_name
-            .get(name)
-            .copied()
-            .or_else(|| {
-                crate::json::decimal(name).and_then(|id| self.catalogue.by_id.get(&id).copied())
-            })
+            .named(name)
+            .or_else(|| crate::json::decimal(name).and_then(|id| self.catalogue.with_id(id)))
             .ok_or_else(|| {
                 RequestError::UnknownResourceType {
                     resource_type: name.to_owned(),

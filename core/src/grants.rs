@@ -396,7 +396,7 @@ impl Snapshot {
         if self.catalogues.contains(&"identity") {
             let mut permissions = SortedMap::new();
             for audience in crate::catalogue::IDENTITY_TYPES {
-                let Some(&ty) = self.catalogue.by_name.get(audience.name) else {
+                let Some(ty) = self.catalogue.named(audience.name) else {
                     continue;
                 };
                 let held: Vec<String> = self
@@ -422,9 +422,9 @@ impl Snapshot {
             doc.permissions = Some(permissions);
         }
         if self.catalogues.contains(&"emporix")
-            && let (Some(source), Some(&scope)) = (
+            && let (Some(source), Some(scope)) = (
                 self.sources.get(sp.source),
-                self.catalogue.by_name.get(EMPORIX_SCOPE),
+                self.catalogue.named(EMPORIX_SCOPE),
             )
         {
             let scopes: Vec<&str> = sp

@@ -55,34 +55,27 @@ impl OwnedEntry {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Key {
-    owner: Owner,
-    ty: TypeIx,
-    resource: ResIx,
+/// Every map of the index: a key packed into one integer (hashing and
+/// comparing it is one operation each, where the derived impls over the `Owner`
+/// enum were a call per probe at the package's `opt-level = "z"`) to a span of
+/// rows. One key and value type for the three maps, so that the package holds
+/// one copy of the hash table's code.
+type Spans = FxHashMap<u128, Span>;
+
+/// (owner, type).
+fn owner_type(owner: Owner, ty: TypeIx) -> u128 {
+    let (kind, id) = owner_rank(owner);
+    (u128::from(kind) << 48) | (u128::from(id) << 16) | u128::from(ty)
 }
 
-/// (type, resource) packed into one integer, as [`OwnerType`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct TypeResource(u64);
-
-impl TypeResource {
-    fn new(ty: TypeIx, resource: ResIx) -> Self {
-        Self((u64::from(ty) << 32) | u64::from(resource))
-    }
+/// (owner, type, resource).
+fn owner_type_resource(owner: Owner, ty: TypeIx, resource: ResIx) -> u128 {
+    (owner_type(owner, ty) << 32) | u128::from(resource)
 }
 
-/// (owner, type) packed into one integer: hashing and comparing it is one
-/// operation each, where the derived impls over the `Owner` enum were a call per
-/// probe at the package's `opt-level = "z"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct OwnerType(u64);
-
-impl OwnerType {
-    fn new(owner: Owner, ty: TypeIx) -> Self {
-        let (kind, id) = owner_rank(owner);
-        Self((u64::from(kind) << 48) | (u64::from(id) << 16) | u64::from(ty))
-    }
+/// (type, resource).
+fn type_resource(ty: TypeIx, resource: ResIx) -> u128 {
+    (u128::from(ty) << 32) | u128::from(resource)
 }
 
 impl Entry {
@@ -127,11 +120,12 @@ struct Span {
 }
 
 impl Span {
-    fn empty(at: u32) -> Self {
+    /// The rows from `start` to `end`, none of them wildcard rows.
+    fn of(start: u32, end: u32) -> Self {
         Self {
-            start: at,
-            end: at,
-            wildcard_end: at,
+            start,
+            end,
+            wildcard_end: start,
             granted: 0,
             revoked: 0,
         }
@@ -177,13 +171,13 @@ impl Rows<'_> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SourceIndex {
     entries: Vec<Entry>,
-    by_owner_type: FxHashMap<OwnerType, Span>,
+    by_owner_type: Spans,
     /// (owner, type, id) → its rows, when built; without it [`Self::rows_on`]
     /// searches the owner's rows of the type.
-    by_key: Option<FxHashMap<Key, (u32, u32)>>,
+    by_key: Option<Spans>,
     /// User, group and GLOBAL rows on a specific id, by (type, id).
     on_resource: Vec<OwnedEntry>,
-    by_type_resource: FxHashMap<TypeResource, (u32, u32)>,
+    by_type_resource: Spans,
     /// Bit `ty` set when the user (group) has wildcard rows of type `ty`; types
     /// past 63 always set.
     user_wildcards: Vec<u64>,
@@ -228,7 +222,7 @@ impl SourceIndex {
                 continue;
             };
             let start = u32::try_from(index.entries.len()).unwrap_or(u32::MAX);
-            let mut span = Span::empty(start);
+            let mut span = Span::of(start, start);
             for &(ix, row) in run {
                 let entry = Entry::of(row, ix);
                 span.extend(&entry);
@@ -249,12 +243,9 @@ impl SourceIndex {
                 let mut at = start;
                 for same in run.chunk_by(|(_, a), (_, b)| a.resource == b.resource) {
                     let end = at + u32::try_from(same.len()).unwrap_or(0);
-                    let key = Key {
-                        owner: first.owner,
-                        ty: first.ty,
-                        resource: same.first().map_or(0, |(_, row)| row.resource),
-                    };
-                    by_key.insert(key, (at, end));
+                    let resource = same.first().map_or(0, |(_, row)| row.resource);
+                    let key = owner_type_resource(first.owner, first.ty, resource);
+                    by_key.insert(key, Span::of(at, end));
                     at = end;
                 }
             }
@@ -284,7 +275,7 @@ impl SourceIndex {
             }
             index
                 .by_owner_type
-                .insert(OwnerType::new(first.owner, first.ty), span);
+                .insert(owner_type(first.owner, first.ty), span);
         }
         index.index_resources(rows);
         index
@@ -309,17 +300,17 @@ impl SourceIndex {
             }
         }));
         self.on_resource.reserve_exact(order.len());
-        let mut run: Option<(TypeResource, u32)> = None;
+        let mut run: Option<(u128, u32)> = None;
         for ix in order {
             let Some(row) = rows.get(ix as usize) else {
                 continue;
             };
             let at = u32::try_from(self.on_resource.len()).unwrap_or(u32::MAX);
-            let key = TypeResource::new(row.ty, row.resource);
+            let key = type_resource(row.ty, row.resource);
             match run {
                 Some((known, _)) if known == key => {}
                 Some((known, start)) => {
-                    self.by_type_resource.insert(known, (start, at));
+                    self.by_type_resource.insert(known, Span::of(start, at));
                     run = Some((key, at));
                 }
                 None => run = Some((key, at)),
@@ -333,7 +324,7 @@ impl SourceIndex {
         }
         if let Some((key, start)) = run {
             let end = u32::try_from(self.on_resource.len()).unwrap_or(u32::MAX);
-            self.by_type_resource.insert(key, (start, end));
+            self.by_type_resource.insert(key, Span::of(start, end));
         }
     }
 
@@ -346,9 +337,8 @@ impl SourceIndex {
     /// what a prepared question keeps, so that asking it looks nothing up.
     pub(crate) fn resource_span(&self, ty: TypeIx, resource: ResIx) -> (u32, u32) {
         self.by_type_resource
-            .get(&TypeResource::new(ty, resource))
-            .copied()
-            .unwrap_or((0, 0))
+            .get(&type_resource(ty, resource))
+            .map_or((0, 0), |span| (span.start, span.end))
     }
 
     /// The rows of a span [`Self::resource_span`] gave.
@@ -380,7 +370,7 @@ impl SourceIndex {
                 .copied()
                 .flatten()
         } else {
-            self.by_owner_type.get(&OwnerType::new(owner, ty)).copied()
+            self.by_owner_type.get(&owner_type(owner, ty)).copied()
         };
         let Some(span) = span else {
             return Rows::NONE;
@@ -406,20 +396,12 @@ impl SourceIndex {
         let Some(by_key) = &self.by_key else {
             return on_resource(self.rows_of_type(owner, ty), resource);
         };
-        let key = Key {
-            owner,
-            ty,
-            resource,
-        };
-        by_key
-            .get(&key)
-            .and_then(|&(start, end)| self.entries.get(start as usize..end as usize))
-            .unwrap_or(&[])
+        self.span(by_key.get(&owner_type_resource(owner, ty, resource)))
     }
 
     /// Every row of `owner` on resource type `ty`, grouped by resource id.
     pub(crate) fn rows_of_type(&self, owner: Owner, ty: TypeIx) -> &[Entry] {
-        self.span(self.by_owner_type.get(&OwnerType::new(owner, ty)))
+        self.span(self.by_owner_type.get(&owner_type(owner, ty)))
     }
 
     /// Whether any REVOKE row names this user, any of these groups, or user `*`

@@ -1,7 +1,6 @@
 //! The validated model: what a snapshot means once every id has been checked and
 //! interned. Built only by [`crate::snapshot`]; read by the evaluators.
 
-use crate::prelude::FxHashMap;
 use crate::prelude::*;
 
 use crate::catalogue::ALL_BITS;
@@ -82,11 +81,25 @@ impl ResourceType {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Catalogue {
     pub types: Vec<ResourceType>,
-    pub by_name: FxHashMap<Box<str>, TypeIx>,
-    pub by_id: FxHashMap<u32, TypeIx>,
+    /// The types' names; a name's index is its type's.
+    pub names: Interner,
 }
 
 impl Catalogue {
+    /// The type of this name.
+    pub(crate) fn named(&self, name: &str) -> Option<TypeIx> {
+        self.names
+            .get(name)
+            .and_then(|ix| TypeIx::try_from(ix).ok())
+    }
+
+    /// The type of this integer id: the catalogue holds a few dozen types, so
+    /// it is searched.
+    pub(crate) fn with_id(&self, id: u32) -> Option<TypeIx> {
+        let position = self.types.iter().position(|ty| ty.id == id)?;
+        TypeIx::try_from(position).ok()
+    }
+
     pub(crate) fn ty(&self, ix: TypeIx) -> &ResourceType {
         // INVARIANT: every TypeIx handed out was produced by `resolve` on this catalogue.
         #[expect(

@@ -491,14 +491,14 @@ pub(crate) fn catalogue(
     for (position, ty) in builtin.into_iter().chain(declared).enumerate() {
         let at = list.index(position.saturating_sub(builtin_count));
         non_empty(&ty.name, at.key("name"))?;
-        let Ok(ix) = TypeIx::try_from(position) else {
+        if TypeIx::try_from(position).is_err() {
             return Err(SnapshotError::Malformed {
                 path: at.path(),
                 message: "too many resource types".into(),
             }
             .into());
-        };
-        if catalogue.by_name.contains_key(&ty.name) || catalogue.by_id.contains_key(&ty.id) {
+        }
+        if catalogue.named(&ty.name).is_some() || catalogue.with_id(ty.id).is_some() {
             return Err(SnapshotError::DuplicateResourceType {
                 path: at.path(),
                 name: ty.name.into(),
@@ -523,8 +523,7 @@ pub(crate) fn catalogue(
                 .into());
             }
         }
-        catalogue.by_name.insert(ty.name.clone(), ix);
-        catalogue.by_id.insert(ty.id, ix);
+        catalogue.names.insert(&ty.name);
         catalogue.types.push(ty);
     }
     Ok(catalogue)
@@ -534,16 +533,16 @@ impl Catalogue {
     /// Finds a resource type by name or integer id.
     pub(crate) fn resolve(&self, ty: &TypeRef) -> Option<TypeIx> {
         match ty {
-            TypeRef::Id(id) => self.by_id.get(id).copied(),
-            TypeRef::Name(name) => self.by_name.get(name.as_str()).copied(),
+            TypeRef::Id(id) => self.with_id(*id),
+            TypeRef::Name(name) => self.named(name),
         }
     }
 
     /// Finds a resource type by name or integer id, as a row names it.
     pub(crate) fn resolve_row(&self, ty: &RowType<'_>) -> Option<TypeIx> {
         match ty {
-            RowType::Id(id) => self.by_id.get(id).copied(),
-            RowType::Name(name) => self.by_name.get(&**name).copied(),
+            RowType::Id(id) => self.with_id(*id),
+            RowType::Name(name) => self.named(name),
         }
     }
 }

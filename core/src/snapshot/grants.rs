@@ -453,7 +453,7 @@ impl Implication {
         let mut closure = vec![Vec::new(); catalogue.types.len()];
         let list = At::ROOT.key("resourceTypes");
         for (i, declared) in doc.resource_types.iter().enumerate() {
-            let Some(&ty) = catalogue.by_name.get(declared.name.as_str()) else {
+            let Some(ty) = catalogue.named(&declared.name) else {
                 continue;
             };
             let resource_type = catalogue.ty(ty);
@@ -614,12 +614,9 @@ fn default_role_rows(role: &str, role_ix: u32, catalogue: &Catalogue, rows: &mut
         .iter()
         .find(|(id, _)| *id == "camunda8")
         .map_or(&[][..], |(_, types)| *types);
-    let types = camunda8.iter().filter_map(|ty| {
-        catalogue
-            .by_name
-            .get(ty.name)
-            .map(|&ix| (ix, catalogue.ty(ix)))
-    });
+    let types = camunda8
+        .iter()
+        .filter_map(|ty| catalogue.named(ty.name).map(|ix| (ix, catalogue.ty(ix))));
     if role == "admin" || role == "readonly-admin" {
         for (ix, ty) in types {
             let mask = if role == "admin" {
@@ -645,7 +642,7 @@ fn default_role_rows(role: &str, role_ix: u32, catalogue: &Catalogue, rows: &mut
         .find(|(name, _)| *name == role)
         .map_or(&[][..], |(_, grants)| *grants);
     for grant in grants {
-        let Some(&ix) = catalogue.by_name.get(grant.resource_type) else {
+        let Some(ix) = catalogue.named(grant.resource_type) else {
             continue;
         };
         let mask = bits_of(catalogue.ty(ix), grant.permissions);
@@ -671,9 +668,9 @@ fn default_role_rows(role: &str, role_ix: u32, catalogue: &Catalogue, rows: &mut
 /// control and on each of its scopes (suffixed per restriction when the access
 /// control is restriction-aware and the group is restricted).
 fn emporix_rows(doc: &SnapshotDoc, groups: &Interner, catalogue: &Catalogue, rows: &mut Rows) {
-    let (Some(&ac_type), Some(&scope_type)) = (
-        catalogue.by_name.get(EMPORIX_ACCESS_CONTROL),
-        catalogue.by_name.get(EMPORIX_SCOPE),
+    let (Some(ac_type), Some(scope_type)) = (
+        catalogue.named(EMPORIX_ACCESS_CONTROL),
+        catalogue.named(EMPORIX_SCOPE),
     ) else {
         return;
     };
