@@ -191,7 +191,13 @@ function prototypeClean() {
 const encoder = new TextEncoder();
 const fullFromJson = Authorizer.fromJson;
 Authorizer.fromJson = function fromJson(snapshot) {
-  return fullFromJson.call(this, typeof snapshot === "string" ? encoder.encode(snapshot) : snapshot);
+  const bytes =
+    typeof snapshot === "string"
+      ? encoder.encode(snapshot)
+      : snapshot instanceof ArrayBuffer
+        ? new Uint8Array(snapshot)
+        : snapshot;
+  return fullFromJson.call(this, bytes);
 };
 
 const fullCheck = Authorizer.prototype.check;

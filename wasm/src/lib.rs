@@ -18,6 +18,7 @@
 
 extern crate alloc;
 
+mod js;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -28,7 +29,6 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
-use js_sys::{Error, JSON, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use writ_core::json::ObjectWriter;
 use writ_core::wire::{
@@ -186,12 +186,11 @@ impl Authorizer {
         };
         // Bytes cross as one copy; a string crosses through wasm-bindgen's
         // per-character ASCII loop, which was a tenth of loading a large snapshot,
-        // so `js/fast.js` hands strings over as `TextEncoder` bytes.
-        let bytes = if let Some(buffer) = snapshot.dyn_ref::<js_sys::ArrayBuffer>() {
-            Some(Uint8Array::new(buffer).to_vec())
-        } else {
-            snapshot.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
-        };
+        // so `js/fast.js` hands strings over as `TextEncoder` bytes (and an
+        // `ArrayBuffer` as a `Uint8Array` over it).
+        let bytes = snapshot
+            .dyn_ref::<js::Uint8Array>()
+            .map(js::Uint8Array::bytes);
         let text = match bytes {
             Some(bytes) => String::from_utf8(bytes)
                 .map_err(|_| malformed("a snapshot's bytes are UTF-8 JSON text"))?,
@@ -609,11 +608,9 @@ fn elements(text: &str) -> impl Iterator<Item = &str> {
 /// JSON text of an argument: a string as given, anything else `JSON.stringify`-ed.
 /// `None` when there is no text (`undefined`, a function, a cycle, a `BigInt`).
 fn json_text(value: &JsValue) -> Option<String> {
-    value.as_string().or_else(|| {
-        JSON::stringify(value)
-            .ok()
-            .and_then(|text| JsValue::from(text).as_string())
-    })
+    value
+        .as_string()
+        .or_else(|| js::stringify(value).ok().and_then(|text| text.as_string()))
 }
 
 /// Every JSON-in, JSON-out method: decode the wire document, ask the core, encode
@@ -667,7 +664,7 @@ fn to_js<T: Encode + ?Sized>(value: &T) -> JsValue {
 /// `JSON.parse` of the core's JSON text, which is always valid: `null` would
 /// only surface a bug, never a wrong decision.
 fn parse(text: &str) -> JsValue {
-    JSON::parse(text).unwrap_or(JsValue::NULL)
+    js::parse(text).unwrap_or(JsValue::NULL)
 }
 
 fn request_error(error: &RequestError) -> JsValue {
@@ -680,13 +677,13 @@ fn snapshot_error(error: &SnapshotError) -> JsValue {
 
 /// A real `Error` with the core's stable `code` (and `path`, for snapshots).
 fn js_error(doc: &ErrorDoc, path: Option<&str>) -> JsValue {
-    let error = Error::new(&doc.message);
+    let error: JsValue = js::Error::new(&doc.message).into();
     // Defining a property on a fresh, unfrozen Error cannot fail.
-    let _ = Reflect::set(&error, &"code".into(), &doc.code.as_str().into());
+    let _ = js::set_property(&error, "code", &doc.code);
     if let Some(path) = path {
-        let _ = Reflect::set(&error, &"path".into(), &path.into());
+        let _ = js::set_property(&error, "path", path);
     }
-    error.into()
+    error
 }
 
 #[cfg(test)]
