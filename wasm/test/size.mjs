@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const target = { raw: 150_000, gzip: 60_000 };
-const guard = { raw: 193_500, gzip: 86_000 };
+const guard = { raw: 194_500, gzip: 86_500 };
 const file = new URL("../pkg/writ_bg.wasm", import.meta.url);
 const bytes = readFileSync(file);
 const sizes = {
