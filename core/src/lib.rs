@@ -2,8 +2,9 @@
 //!
 //! A snapshot (users, groups, tenants, authorizations) is decoded and validated
 //! once, indexed once, and then answers `check`, `explain`, `permissions` and
-//! `list` questions under a semantics profile: the Camunda 7 engine (`camunda7`)
-//! or Camunda Optimize (`optimize`). Every binding — the `writ` command, the
+//! `list` questions under a semantics profile: the Camunda 7 engine (`camunda7`),
+//! Camunda Optimize (`optimize`), or the grant-only models (`grants`: Camunda 8,
+//! Management Identity, Emporix). Every binding — the `writ` command, the
 //! JavaScript package, the wasmtime guest — is a thin layer over this crate and
 //! its [`wire`] types.
 //!
@@ -19,7 +20,7 @@
 //!      "resourceType": "PROCESS_DEFINITION", "resourceId": "invoice", "permissions": ["READ"]}
 //!   ]
 //! }"#)?;
-//! let request: RequestDoc = serde_json::from_str(
+//! let request: RequestDoc = writ_core::wire::decode(
 //!     r#"{"user":"kermit","permission":"READ","resourceType":"PROCESS_DEFINITION","resourceId":"invoice"}"#,
 //! )?;
 //! assert!(authorizer.check(&request)?);
