@@ -154,7 +154,7 @@ impl Snapshot {
             revokes: false,
             reach,
             // Every owner may be the principal's: `grants` reads its own index.
-            owners: u64::MAX,
+            owners: crate::index::OwnerSet::ALL,
             wildcards: None,
         };
         Ok(Principal {

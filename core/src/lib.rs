@@ -177,7 +177,8 @@ impl Authorizer {
                     let id = source.resources.get(id);
                     model::Slot {
                         id,
-                        rows: id.map_or((0, 0), |id| source.index.resource_span(ty, id)),
+                        rows: id
+                            .map_or_else(Default::default, |id| source.index.prepare_rows(ty, id)),
                     }
                 });
                 match (each.next(), self.snapshot.sources.len()) {
@@ -222,16 +223,15 @@ impl Authorizer {
     /// # Errors
     /// Under `optimize`, `request.missing_resource_id`.
     pub fn ask(&self, principal: &Principal, question: &Question) -> Result<bool, RequestError> {
-        let resource = &question.resource;
-        let check = eval::Check {
-            ty: resource.ty,
-            bits: question.bits,
-            permission: &question.permission,
-            resource_id: resource.id.as_deref(),
-            properties: None,
-            interned: Some(resource.interned.as_slice()),
-        };
-        self.decide(principal, check)
+        self.decide(principal, question.check())
+    }
+
+    /// [`Authorizer::ask`] without the error: `None` where `ask` errs. The
+    /// bindings' integer fast path, which answers an error by taking the full
+    /// path, so it neither builds nor drops one (a tenth of a check in wasm).
+    #[inline]
+    pub fn answer(&self, principal: &Principal, question: &Question) -> Option<bool> {
+        self.snapshot.allowed(principal, question.check()).ok()
     }
 
     /// The permission names of a prepared resource's type, in the order
@@ -378,6 +378,21 @@ pub struct Question {
     permission: Box<str>,
 }
 
+impl Question {
+    #[inline(always)]
+    fn check(&self) -> eval::Check<'_> {
+        let resource = &self.resource;
+        eval::Check {
+            ty: resource.ty,
+            bits: self.bits,
+            permission: &self.permission,
+            resource_id: resource.id.as_deref(),
+            properties: None,
+            interned: Some(resource.interned.as_slice()),
+        }
+    }
+}
+
 /// A question's resource id per source, inline for the usual single source (the
 /// hot path then reads no second allocation).
 #[derive(Debug, Clone)]
@@ -387,6 +402,7 @@ enum Interned {
 }
 
 impl Interned {
+    #[inline(always)]
     fn as_slice(&self) -> &[model::Slot] {
         match self {
             Self::One(only) => core::slice::from_ref(only),

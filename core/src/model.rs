@@ -22,12 +22,12 @@ pub(crate) type ResIx = u32;
 pub(crate) type RowIx = u32;
 
 /// A resource id prepared for one source: its index there (`None`: no row
-/// names it) and where the Camunda 7 index keeps the rows on it for the type it
-/// was prepared with.
+/// names it) and the rows the Camunda 7 index keeps on it for the type it was
+/// prepared with.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Slot {
     pub id: Option<ResIx>,
-    pub rows: (u32, u32),
+    pub rows: crate::index::PreparedRows,
 }
 
 /// The resource id `"*"`, interned first in every source.

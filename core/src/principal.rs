@@ -3,7 +3,7 @@
 //! for the same principal never re-hash its strings.
 
 use crate::error::RequestError;
-use crate::index::owner_bit;
+use crate::index::OwnerSet;
 use crate::json::Map;
 use crate::prelude::*;
 
@@ -46,6 +46,7 @@ pub(crate) enum SourceList {
 impl core::ops::Deref for SourceList {
     type Target = [SourcePrincipal];
 
+    #[inline(always)]
     fn deref(&self) -> &[SourcePrincipal] {
         match self {
             Self::One(only) => core::slice::from_ref(only),
@@ -75,9 +76,9 @@ pub(crate) struct SourcePrincipal {
     pub revokes: bool,
     /// `grants`: every owner the principal reaches, and how.
     pub reach: Reach,
-    /// [`owner_bit`]s of the user, the groups and GLOBAL: rows on a resource
+    /// The user, the groups and GLOBAL: rows on a resource
     /// whose owner's bit is clear are someone else's.
-    pub owners: u64,
+    pub owners: OwnerSet,
     /// The wildcard (`*`) rows' bits at the user and the group level, per type
     /// where there are any: computed once for a handle ([`Snapshot::prepare`]),
     /// so that its checks read them instead of an index lookup per group.
@@ -110,12 +111,13 @@ impl SourcePrincipal {
     #[inline(always)]
     pub(crate) fn wildcards_of(&self, ty: TypeIx) -> Option<[Bits; 2]> {
         let prepared = self.wildcards.as_deref()?;
-        Some(
-            prepared
-                .iter()
-                .find(|(of, _)| *of == ty)
-                .map_or([Bits::default(); 2], |&(_, levels)| levels),
-        )
+        // A plain loop: `iter().find` stays a call at `opt-level = "z"`.
+        for &(of, levels) in prepared {
+            if of == ty {
+                return Some(levels);
+            }
+        }
+        Some([Bits::default(); 2])
     }
 
     /// The union of the wildcard rows of type `ty` of the user, or of its groups.
@@ -297,13 +299,13 @@ impl Snapshot {
             RevokeMode::Never => false,
             RevokeMode::Auto => source.index.revokes_concern(user_ix, &groups),
         };
-        let owners = user_ix
-            .map(Owner::User)
-            .into_iter()
-            .chain(groups.iter().map(|&group| Owner::Group(group)))
-            .fold(owner_bit(Owner::Global), |bits, owner| {
-                bits | owner_bit(owner)
-            });
+        let mut owners = OwnerSet::default().with(Owner::Global);
+        if let Some(user) = user_ix {
+            owners = owners.with(Owner::User(user));
+        }
+        for &group in &groups {
+            owners = owners.with(Owner::Group(group));
+        }
         SourcePrincipal {
             source: ix,
             user: user_ix,

@@ -92,6 +92,23 @@ impl core::ops::Deref for Shared {
     }
 }
 
+/// The `Answer` byte of a fast-path pair; `Error` where a table holds no entry.
+#[inline(always)]
+fn pair_answer(
+    authorizer: &writ_core::Authorizer,
+    principal: Option<&writ_core::Principal>,
+    question: Option<&Question>,
+) -> u8 {
+    let answer = principal
+        .zip(question)
+        .and_then(|(principal, question)| authorizer.answer(principal, question));
+    match answer {
+        Some(true) => Answer::Allowed as u8,
+        Some(false) => Answer::Denied as u8,
+        None => Answer::Error as u8,
+    }
+}
+
 /// An index for the fast path's tables, or `-1` when the core refused.
 fn push<T>(table: &RefCell<Vec<T>>, made: Result<T, RequestError>) -> i32 {
     let Ok(value) = made else { return -1 };
@@ -111,26 +128,33 @@ impl Shared {
 
     /// `Answer` as a byte for one (principal, question) pair; `Error` also for an
     /// index no table holds, so that the caller falls back to the full path.
+    #[inline(never)]
     fn ask(&self, principal: &writ_core::Principal, question: u32) -> u8 {
         let questions = self.questions.borrow();
-        let answer = questions
-            .get(question as usize)
-            .map(|question| self.authorizer.ask(principal, question));
-        match answer {
-            Some(Ok(true)) => Answer::Allowed as u8,
-            Some(Ok(false)) => Answer::Denied as u8,
-            Some(Err(_)) | None => Answer::Error as u8,
-        }
+        pair_answer(
+            &self.authorizer,
+            Some(principal),
+            questions.get(question as usize),
+        )
     }
 
-    /// [`Self::ask`] for a principal of the table, by index.
-    fn ask_indexed(&self, principal: u32, question: u32) -> u8 {
+    /// `Answer` bytes for (principal index, question index) pairs, as [`Self::ask`].
+    fn ask_indexed(&self, pairs: &[u32]) -> Vec<u8> {
         let principals = self.principals.borrow();
-        principals
-            .get(principal as usize)
-            .map_or(Answer::Error as u8, |principal| {
-                self.ask(principal, question)
+        let questions = self.questions.borrow();
+        pairs
+            .chunks_exact(2)
+            .map(|pair| {
+                let &[principal, question] = pair else {
+                    return Answer::Error as u8;
+                };
+                pair_answer(
+                    &self.authorizer,
+                    principals.get(principal as usize),
+                    questions.get(question as usize),
+                )
             })
+            .collect()
     }
 
     fn resource(&self, resource_type: &str, resource_id: Option<&str>) -> i32 {
@@ -387,19 +411,18 @@ impl Authorizer {
     /// Fast path: one (principal index, question index) pair, as an `Answer` byte.
     #[wasm_bindgen(js_name = _ask, skip_typescript)]
     pub fn ask(&self, principal: u32, question: u32) -> u8 {
-        self.inner.ask_indexed(principal, question)
+        let principals = self.inner.principals.borrow();
+        principals
+            .get(principal as usize)
+            .map_or(Answer::Error as u8, |principal| {
+                self.inner.ask(principal, question)
+            })
     }
 
     /// Fast path: `checkMany` over (principal index, question index) pairs.
     #[wasm_bindgen(js_name = _askMany, skip_typescript)]
     pub fn ask_many(&self, pairs: &[u32]) -> Vec<u8> {
-        pairs
-            .chunks_exact(2)
-            .map(|pair| match pair {
-                &[principal, question] => self.inner.ask_indexed(principal, question),
-                _ => Answer::Error as u8,
-            })
-            .collect()
+        self.inner.ask_indexed(pairs)
     }
 
     /// Fast path: empties the question, resource and principal tables.

@@ -1,17 +1,19 @@
 // The size of the package's .wasm. Prints raw, gzip and brotli sizes, and compares
 // them with two limits (KB = 1,000 bytes):
 // - the target of issue 4: 150 KB raw, 60 KB gzipped. NOT met yet (425 KB / 160 KB
-//   when this was written, 194 / 86 now; README.md, "JavaScript package", and
+//   when this was written, 195 / 86 now; README.md, "JavaScript package", and
 //   DESIGN.md say where the bytes go and what would cut them). Reported, so every
 //   run shows the gap.
 // - a regression guard just above today's size: exits 1 when the package grows past
-//   it. Lower the guard whenever the size drops; it must end at the target.
+//   it. Lower the guard whenever the size drops; it must end at the target. Raised
+//   once, by 1 KB raw and 0.3 KB gzipped, for a measured trade: the prepared rows' owner sets and the
+//   inlined ask path took checkMany of 100 from 16 to about 10.5 µs.
 // Sizes are deterministic for a given toolchain and lockfile.
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const target = { raw: 150_000, gzip: 60_000 };
-const guard = { raw: 194_500, gzip: 86_500 };
+const guard = { raw: 195_500, gzip: 86_800 };
 const file = new URL("../pkg/writ_bg.wasm", import.meta.url);
 const bytes = readFileSync(file);
 const sizes = {
