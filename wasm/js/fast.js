@@ -21,16 +21,12 @@ const NONE = 0xffffffff; // an index no table holds: answered ERROR by the core
 
 function tables(owner) {
   return (owner._writ ??= {
+    // resourceId (NO_ID when absent) → the questions asked on it (`askedIndex`).
     questions: new Map(),
     resources: new Map(),
     users: new Map(),
     entries: 0,
     resets: 0,
-    // The ids map of the last (permission, resourceType) asked: consecutive
-    // questions mostly share both, so one `===` pair replaces two Map lookups.
-    lastPermission: undefined,
-    lastResourceType: undefined,
-    lastIds: undefined,
   });
 }
 
@@ -40,7 +36,6 @@ function bound(owner, t) {
   t.questions.clear();
   t.resources.clear();
   t.users.clear();
-  t.lastPermission = t.lastResourceType = t.lastIds = undefined;
   t.entries = 0;
   t.resets++;
   owner._forget();
@@ -57,42 +52,50 @@ const wellFormed = String.prototype.isWellFormed
 /** Returned for a string that is not well formed: the full path answers. */
 const ILL_FORMED = -2;
 
-/** The ids map of (permission, resourceType), or undefined before its first id. */
-function idsOf(t, permission, resourceType) {
-  if (permission === t.lastPermission && resourceType === t.lastResourceType) return t.lastIds;
-  const ids = t.questions.get(permission)?.get(resourceType);
-  if (ids !== undefined) {
-    t.lastPermission = permission;
-    t.lastResourceType = resourceType;
-    t.lastIds = ids;
+/** Questions on one resource id kept in its list before `more` takes the rest. */
+const LISTED = 8;
+
+/**
+ * The index of (permission, resourceType) among the questions asked on one
+ * resource id: the first LISTED as a flat list of (permission, resourceType,
+ * index) triples searched with `===` (one map lookup a question, where a map per
+ * permission and per type took three; a page asks a handful of permissions on
+ * one resource), the rest in the map `more`, keyed by both names.
+ */
+function askedIndex(asked, permission, resourceType) {
+  const { list } = asked;
+  for (let i = 0; i < list.length; i += 3) {
+    if (list[i] === permission && list[i + 1] === resourceType) return list[i + 2];
   }
-  return ids;
+  return asked.more?.get(bothNames(permission, resourceType));
 }
 
-/** Creates the ids map of (permission, resourceType). */
-function newIds(t, permission, resourceType) {
-  let byType = t.questions.get(permission);
-  if (byType === undefined) t.questions.set(permission, (byType = new Map()));
-  const ids = new Map();
-  byType.set(resourceType, ids);
-  return ids;
+/** One key for two names, unambiguous whatever they contain. */
+function bothNames(permission, resourceType) {
+  return `${permission.length}:${permission}${resourceType}`;
+}
+
+function addAsked(asked, permission, resourceType, index) {
+  if (asked.list.length < 3 * LISTED) asked.list.push(permission, resourceType, index);
+  else (asked.more ??= new Map()).set(bothNames(permission, resourceType), index);
 }
 
 /**
  * The prepared question's index: -1 when the core refused it, ILL_FORMED when a
  * string is not well formed (nothing is stored for it: only entries that count
- * towards LIMIT create maps).
+ * towards LIMIT are stored).
  */
 function question(owner, t, permission, resourceType, resourceId) {
-  const ids = idsOf(t, permission, resourceType);
   const key = resourceId === undefined ? NO_ID : resourceId;
-  let index = ids?.get(key);
+  const asked = t.questions.get(key);
+  let index = asked === undefined ? undefined : askedIndex(asked, permission, resourceType);
   if (index === undefined) {
     if (!wellFormed(permission) || !wellFormed(resourceType) || (resourceId !== undefined && !wellFormed(resourceId))) {
       return ILL_FORMED;
     }
     index = owner._question(permission, resourceType, resourceId);
-    (ids ?? newIds(t, permission, resourceType)).set(key, index);
+    if (asked === undefined) t.questions.set(key, { list: [permission, resourceType, index], more: undefined });
+    else addAsked(asked, permission, resourceType, index);
     t.entries++;
   }
   return index;
