@@ -10,7 +10,7 @@
 // and JS keeps the strings → index maps. The core still decides every call; nothing
 // here caches a decision. Anything but the plain shape, and every error, takes
 // the full path, so answers and errors are the full path's, byte for byte.
-import { Authorizer, Principal } from "./writ.js";
+import { Authorizer, Principal, _memory } from "./writ.js";
 
 /** Entries (questions, resources, principals) kept before the tables are emptied. */
 const LIMIT = 1 << 16;
@@ -214,6 +214,9 @@ Authorizer.prototype.check = function check(request) {
   return fullCheck.call(this, request);
 };
 
+/** The module's WebAssembly.Memory, fetched at the first batch (after initialisation). */
+let memory;
+
 const fullCheckMany = Authorizer.prototype.checkMany;
 Authorizer.prototype.checkMany = function checkMany(requests) {
   const n = Array.isArray(requests) ? requests.length : 0;
@@ -238,7 +241,15 @@ Authorizer.prototype.checkMany = function checkMany(requests) {
   // leaving earlier pairs pointing at other entries, or given Object.prototype
   // an enumerable property: answer by the full path.
   if (t.resets !== resets || !prototypeClean()) return fullCheckMany.call(this, requests);
-  const answers = this._askMany(pairs);
+  // Through the module's memory: `_batch` may grow it, which replaces its buffer,
+  // and `_askBatch` too, so each view is made after the call before it.
+  const at = this._batch(n);
+  memory ??= _memory();
+  new Uint32Array(memory.buffer, at, 2 * n).set(pairs);
+  this._askBatch(n);
+  const done = new Uint32Array(memory.buffer, at, n);
+  const answers = new Uint8Array(n);
+  for (let i = 0; i < n; i++) answers[i] = done[i];
   if (others !== undefined) {
     const full = fullCheckMany.call(this, others.map((i) => requests[i]));
     others.forEach((i, k) => (answers[i] = full[k]));
