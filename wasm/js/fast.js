@@ -204,10 +204,76 @@ Authorizer.fromJson = function fromJson(snapshot) {
 };
 
 const fullCheck = Authorizer.prototype.check;
+const QUOTE = 34;
+
+/** Whether `text` from `start` to `end` has no backslash and no control character. */
+function unescaped(text, start, end) {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \ */ || c < 32) return false;
+  }
+  return true;
+}
+
+/**
+ * A request given as JSON text, as the object it stands for, when the text is
+ * the plain shape written compactly: `{"key":"value",…}` with the request's keys
+ * only, each once, in any order, and values without escapes or control
+ * characters (so each is exactly the text between its quotes). Anything else —
+ * spaces, escapes, other keys or values — is undefined, and the core reads the
+ * text itself. Scanned rather than JSON.parse'd: a third of the time, and no
+ * doubt about repeated keys.
+ */
+function scannedRequest(text) {
+  const last = text.length - 1;
+  if (last > 1024 || text.charCodeAt(0) !== 123 /* { */ || text.charCodeAt(last) !== 125 /* } */) return undefined;
+  let user, permission, resourceType, resourceId;
+  let at = 1;
+  for (;;) {
+    if (text.charCodeAt(at) !== QUOTE) return undefined;
+    const keyEnd = text.indexOf('"', at + 1);
+    if (keyEnd < 0 || text.charCodeAt(keyEnd + 1) !== 58 /* : */ || text.charCodeAt(keyEnd + 2) !== QUOTE) return undefined;
+    const valueEnd = text.indexOf('"', keyEnd + 3);
+    if (valueEnd < 0 || !unescaped(text, keyEnd + 3, valueEnd)) return undefined;
+    const value = text.slice(keyEnd + 3, valueEnd);
+    switch (text.slice(at + 1, keyEnd)) {
+      case "user":
+        if (user !== undefined) return undefined;
+        user = value;
+        break;
+      case "permission":
+        if (permission !== undefined) return undefined;
+        permission = value;
+        break;
+      case "resourceType":
+        if (resourceType !== undefined) return undefined;
+        resourceType = value;
+        break;
+      case "resourceId":
+        if (resourceId !== undefined) return undefined;
+        resourceId = value;
+        break;
+      default:
+        return undefined;
+    }
+    at = valueEnd + 1;
+    const next = text.charCodeAt(at);
+    if (next === 44 /* , */) {
+      at++;
+      continue;
+    }
+    if (next !== 125 /* } */ || at !== last || user === undefined || permission === undefined || resourceType === undefined) {
+      return undefined;
+    }
+    return resourceId === undefined ? { user, permission, resourceType } : { user, permission, resourceType, resourceId };
+  }
+}
+
 Authorizer.prototype.check = function check(request) {
   const t = tables(this);
   bound(this, t);
-  if (prototypeClean() && plain(this, t, request) && principalIx !== NONE && prototypeClean()) {
+  const asked = typeof request === "string" ? scannedRequest(request) : request;
+  if (asked !== undefined && prototypeClean() && plain(this, t, asked) && principalIx !== NONE && prototypeClean()) {
     const answer = this._ask(principalIx, questionIx);
     if (answer !== ERROR) return answer === ALLOWED;
   }

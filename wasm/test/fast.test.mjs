@@ -9,10 +9,17 @@ import { Authorizer } from "writ";
 
 const org = readFileSync(new URL("../examples/org.json", import.meta.url), "utf8");
 
-/** The full path's answer: the request as JSON text never takes the fast path. */
+/**
+ * The full path's answer: the request as JSON text with a leading space, which
+ * the fast path never scans (JSON text written compactly may take it).
+ */
 function full(authorizer, request) {
+  return fullOfText(authorizer, JSON.stringify(request));
+}
+
+function fullOfText(authorizer, text) {
   try {
-    return authorizer.check(JSON.stringify(request));
+    return authorizer.check(` ${text}`);
   } catch (error) {
     return `error ${error.code}`;
   }
@@ -190,6 +197,46 @@ test("fromJson takes text, its UTF-8 bytes or an ArrayBuffer, and refuses bytes 
     () => Authorizer.fromJson(new TextEncoder().encode('{"format": 1, "users": 7}')),
     (error) => error.code === "snapshot.malformed" && error.path === "users",
   );
+});
+
+test("JSON text answers as the core reads it, scanned or not", () => {
+  const authorizer = Authorizer.fromJson(org);
+  const texts = [];
+  for (const user of users)
+    for (const permission of permissions)
+      for (const resourceType of types)
+        for (const resourceId of ids) texts.push(JSON.stringify({ resourceId, user, permission, resourceType }));
+  texts.push(
+    '{"user":"piggy","permission":"READ","resourceType":"TASK","resourceId":"t-1"}',
+    '{"user":"piggy","permission":"READ","resourceType":"TASK","resourceId":"t-1","user":"kermit"}',
+    '{"user":"piggy","user":"kermit","permission":"READ","resourceType":"TASK"}',
+    '{"user":"kermit","permission":"READ","resourceType":"TASK","tenantId":"x"}',
+    '{"user":"kermit","permission":"READ","resourceType":"TASK","resourceId":null}',
+    '{"user":"kermit","permission":"READ","resourceType":6}',
+    '{"user":"kermit","permission":"READ"}',
+    '{"user":"kermit","permission":"READ","resourceType":"TASK",}',
+    '{"user":"kermit","permission":"READ","resourceType":"TASK"}x',
+    '{"user":"kermit","permission":"READ","resourceType":"TASK"}}',
+    '{"user":"kermit","permission":"READ","resourceType":"TASK"',
+    '{"user":"kermit" ,"permission":"READ","resourceType":"TASK"}',
+    '{"us\\u0065r":"kermit","permission":"READ","resourceType":"TASK"}',
+    '{"user":"k\\u0065rmit","permission":"READ","resourceType":"TASK"}',
+    '{"user":"kermit\\"","permission":"READ","resourceType":"TASK"}',
+    '{"user":"\\ud800","permission":"READ","resourceType":"TASK"}',
+    '{"user":"pig\tgy","permission":"READ","resourceType":"TASK"}',
+    '{"user":"kermit","permission":"READ","resourceType":"PROCESS_DEFINITION","resourceId":"invoice\uD800"}',
+    '{"user":"kermit","permission":"READ","resourceType":"PROCESS_DEFINITION","resourceId":"ïnvoice"}',
+    '{"user":"kermit","anyOf":[{"permission":"READ","resourceType":"TASK"}]}',
+    '{}',
+    '{"',
+    "{",
+  );
+  for (const text of texts) {
+    const expected = fullOfText(authorizer, text);
+    assert.equal(fast(authorizer, text), expected, text);
+    assert.equal(fast(authorizer, text), expected, `${text}, again`);
+  }
+  assert.ok(authorizer._writ.questions.size > 0, "compact texts took the fast path");
 });
 
 test("inputs JSON.stringify would write differently take the full path", () => {
