@@ -280,6 +280,23 @@ Authorizer.prototype.check = function check(request) {
   return fullCheck.call(this, request);
 };
 
+// The pairs of a batch, kept from call to call (a typed array per call was a
+// tenth of checkMany). A getter that calls checkMany while they are being
+// filled gets an array of its own.
+let scratch = new Uint32Array(256);
+let scratchLent = false;
+
+function lendPairs(n) {
+  if (scratchLent || n > 4096) return new Uint32Array(2 * n);
+  if (scratch.length < 2 * n) scratch = new Uint32Array(2 * n);
+  scratchLent = true;
+  return scratch;
+}
+
+function returnPairs(pairs) {
+  if (pairs === scratch) scratchLent = false;
+}
+
 /** The module's WebAssembly.Memory, fetched at the first batch (after initialisation). */
 let memory;
 
@@ -292,26 +309,32 @@ Authorizer.prototype.checkMany = function checkMany(requests) {
   const t = tables(this);
   bound(this, t);
   const resets = t.resets;
-  const pairs = new Uint32Array(2 * n);
+  const pairs = lendPairs(n);
   let others;
-  for (let i = 0; i < n; i++) {
-    if (plain(this, t, requests[i])) {
-      pairs[2 * i] = principalIx;
-      pairs[2 * i + 1] = questionIx;
-    } else {
-      (others ??= []).push(i);
-      pairs[2 * i] = NONE;
+  let at;
+  try {
+    for (let i = 0; i < n; i++) {
+      if (plain(this, t, requests[i])) {
+        pairs[2 * i] = principalIx;
+        pairs[2 * i + 1] = questionIx;
+      } else {
+        (others ??= []).push(i);
+        pairs[2 * i] = NONE;
+      }
     }
+    // A getter that asked this authorizer meanwhile may have emptied the tables,
+    // leaving earlier pairs pointing at other entries, or given Object.prototype
+    // an enumerable property: answer by the full path.
+    if (t.resets !== resets || !prototypeClean()) return fullCheckMany.call(this, requests);
+    // Through the module's memory: `_batch` may grow it, which replaces its
+    // buffer, and `_askBatch` too, so each view is made after the call before it.
+    // The batch is as long as `pairs` (the scratch may be longer than 2n).
+    at = this._batch(pairs.length / 2);
+    memory ??= _memory();
+    new Uint32Array(memory.buffer, at, pairs.length).set(pairs);
+  } finally {
+    returnPairs(pairs);
   }
-  // A getter that asked this authorizer meanwhile may have emptied the tables,
-  // leaving earlier pairs pointing at other entries, or given Object.prototype
-  // an enumerable property: answer by the full path.
-  if (t.resets !== resets || !prototypeClean()) return fullCheckMany.call(this, requests);
-  // Through the module's memory: `_batch` may grow it, which replaces its buffer,
-  // and `_askBatch` too, so each view is made after the call before it.
-  const at = this._batch(n);
-  memory ??= _memory();
-  new Uint32Array(memory.buffer, at, 2 * n).set(pairs);
   this._askBatch(n);
   const done = new Uint32Array(memory.buffer, at, n);
   const answers = new Uint8Array(n);

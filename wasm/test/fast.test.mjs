@@ -287,6 +287,32 @@ test("inputs JSON.stringify would write differently take the full path", () => {
   authorizer.free();
 });
 
+test("checkMany stays right when a getter calls checkMany in the middle of a batch", () => {
+  const authorizer = Authorizer.fromJson(org);
+  const requests = [];
+  for (const user of users)
+    for (const permission of permissions) requests.push({ user, permission, resourceType: "PROCESS_DEFINITION", resourceId: "invoice" });
+  const expected = requests.map((request) => full(authorizer, request));
+  const inner = requests.slice().reverse();
+  let innerAnswers;
+  const sneaky = { ...requests[3] };
+  Object.defineProperty(sneaky, "user", {
+    enumerable: true,
+    get() {
+      innerAnswers ??= [...authorizer.checkMany(inner)];
+      return requests[3].user;
+    },
+  });
+  const outer = requests.slice();
+  outer[3] = sneaky;
+  const answers = [...authorizer.checkMany(outer)];
+  const bytes = (list) => list.map((answer) => (answer === true ? 1 : answer === false ? 0 : 2));
+  assert.deepEqual(answers, bytes(expected));
+  assert.deepEqual(innerAnswers, bytes(expected.slice().reverse()));
+  assert.deepEqual([...authorizer.checkMany(requests)], bytes(expected), "and the batch after");
+  authorizer.free();
+});
+
 test("checkMany stays right when a getter empties the tables in the middle of a batch", () => {
   const authorizer = Authorizer.fromJson(org);
   const handle = authorizer.principal({ user: "gonzo" });
