@@ -628,6 +628,49 @@ mod tests {
     }
 
     #[test]
+    fn prepared_rows_leave_out_only_rows_that_cannot_be_the_principals() {
+        let rows = [
+            row(Owner::User(1), 6, 3, AuthorizationType::Grant),
+            row(Owner::Group(4), 6, 3, AuthorizationType::Grant),
+            row(Owner::Global, 6, 3, AuthorizationType::Global),
+            row(Owner::User(2), 6, 8, AuthorizationType::Grant),
+        ];
+        let index = SourceIndex::build(&rows, 3, 5, false);
+        let prepared = index.prepare_rows(6, 3);
+        let owners = |list: &[Owner]| {
+            list.iter()
+                .fold(OwnerSet::default().with(Owner::Global), |set, &owner| {
+                    set.with(owner)
+                })
+        };
+        let all = index.resource_span(6, 3);
+        assert_eq!(all.1 - all.0, 3);
+        // Users and groups with rows there read them all; anyone else the GLOBAL row.
+        assert_eq!(prepared.span_for(&owners(&[Owner::User(1)])), all);
+        assert_eq!(
+            prepared.span_for(&owners(&[Owner::User(0), Owner::Group(4)])),
+            all
+        );
+        let stranger = [Owner::User(0), Owner::Group(0)];
+        let holders = OwnerSet::default()
+            .with(Owner::User(1))
+            .with(Owner::Group(4));
+        assert!(
+            !owners(&stranger).meets(&holders),
+            "no shared bit by chance"
+        );
+        assert_eq!(prepared.span_for(&owners(&stranger)), (all.1 - 1, all.1));
+        // No GLOBAL row: a stranger reads nothing.
+        let only_user = index.prepare_rows(6, 8);
+        let (_, end) = index.resource_span(6, 8);
+        assert!(!owners(&[Owner::User(0)]).meets(&OwnerSet::default().with(Owner::User(2))));
+        assert_eq!(only_user.span_for(&owners(&[Owner::User(0)])), (end, end));
+        // A resource no row names: an empty span.
+        let none = index.prepare_rows(6, 9);
+        assert_eq!(none.span_for(&OwnerSet::ALL), (0, 0));
+    }
+
+    #[test]
     fn finds_exactly_the_rows_of_an_owner_type_and_resource() {
         let rows = [
             row(Owner::User(1), 6, 3, AuthorizationType::Grant),
