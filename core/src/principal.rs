@@ -76,8 +76,8 @@ pub(crate) struct SourcePrincipal {
     pub revokes: bool,
     /// `grants`: every owner the principal reaches, and how.
     pub reach: Reach,
-    /// The user, the groups and GLOBAL: rows on a resource
-    /// whose owner's bit is clear are someone else's.
+    /// The user, the groups and GLOBAL: a row on a resource whose owner is not
+    /// in the set is someone else's.
     pub owners: OwnerSet,
     /// The wildcard (`*`) rows' bits at the user and the group level, per type
     /// where there are any: computed once for a handle ([`Snapshot::prepare`]),

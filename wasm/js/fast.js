@@ -205,6 +205,7 @@ Authorizer.fromJson = function fromJson(snapshot) {
 
 const fullCheck = Authorizer.prototype.check;
 const QUOTE = 34;
+const REQUEST_FIELDS = ["user", "permission", "resourceType", "resourceId"];
 
 /** Whether `text` from `start` to `end` has no backslash and no control character. */
 function unescaped(text, start, end) {
@@ -227,7 +228,7 @@ function unescaped(text, start, end) {
 function scannedRequest(text) {
   const last = text.length - 1;
   if (last > 1024 || text.charCodeAt(0) !== 123 /* { */ || text.charCodeAt(last) !== 125 /* } */) return undefined;
-  let user, permission, resourceType, resourceId;
+  const fields = [undefined, undefined, undefined, undefined]; // as REQUEST_FIELDS
   let at = 1;
   for (;;) {
     if (text.charCodeAt(at) !== QUOTE) return undefined;
@@ -236,32 +237,16 @@ function scannedRequest(text) {
     const valueEnd = text.indexOf('"', keyEnd + 3);
     if (valueEnd < 0 || !unescaped(text, keyEnd + 3, valueEnd)) return undefined;
     const value = text.slice(keyEnd + 3, valueEnd);
-    switch (text.slice(at + 1, keyEnd)) {
-      case "user":
-        if (user !== undefined) return undefined;
-        user = value;
-        break;
-      case "permission":
-        if (permission !== undefined) return undefined;
-        permission = value;
-        break;
-      case "resourceType":
-        if (resourceType !== undefined) return undefined;
-        resourceType = value;
-        break;
-      case "resourceId":
-        if (resourceId !== undefined) return undefined;
-        resourceId = value;
-        break;
-      default:
-        return undefined;
-    }
+    const field = REQUEST_FIELDS.indexOf(text.slice(at + 1, keyEnd));
+    if (field < 0 || fields[field] !== undefined) return undefined;
+    fields[field] = value;
     at = valueEnd + 1;
     const next = text.charCodeAt(at);
     if (next === 44 /* , */) {
       at++;
       continue;
     }
+    const [user, permission, resourceType, resourceId] = fields;
     if (next !== 125 /* } */ || at !== last || user === undefined || permission === undefined || resourceType === undefined) {
       return undefined;
     }
@@ -283,7 +268,7 @@ Authorizer.prototype.check = function check(request) {
 // The pairs of a batch, kept from call to call (a typed array per call was a
 // tenth of checkMany). A getter that calls checkMany while they are being
 // filled gets an array of its own.
-let scratch = new Uint32Array(256);
+let scratch = new Uint32Array(0);
 let scratchLent = false;
 
 function lendPairs(n) {
@@ -328,10 +313,9 @@ Authorizer.prototype.checkMany = function checkMany(requests) {
     if (t.resets !== resets || !prototypeClean()) return fullCheckMany.call(this, requests);
     // Through the module's memory: `_batch` may grow it, which replaces its
     // buffer, and `_askBatch` too, so each view is made after the call before it.
-    // The batch is as long as `pairs` (the scratch may be longer than 2n).
-    at = this._batch(pairs.length / 2);
+    at = this._batch(n);
     memory ??= _memory();
-    new Uint32Array(memory.buffer, at, pairs.length).set(pairs);
+    new Uint32Array(memory.buffer, at, 2 * n).set(pairs.length === 2 * n ? pairs : pairs.subarray(0, 2 * n));
   } finally {
     returnPairs(pairs);
   }

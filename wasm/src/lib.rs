@@ -443,7 +443,7 @@ impl Authorizer {
     #[wasm_bindgen(js_name = _batch, skip_typescript)]
     pub fn batch(&self, n: u32) -> u32 {
         let mut batch = self.inner.batch.borrow_mut();
-        let len = 2 * n as usize;
+        let len = (n as usize).saturating_mul(2);
         if batch.len() < len {
             batch.resize(len, 0);
         } else if batch.len() > len.max(1 << 13) {
@@ -458,7 +458,7 @@ impl Authorizer {
     #[wasm_bindgen(js_name = _askBatch, skip_typescript)]
     pub fn ask_batch(&self, n: u32) {
         let mut batch = self.inner.batch.borrow_mut();
-        let len = batch.len().min(2 * n as usize);
+        let len = batch.len().min((n as usize).saturating_mul(2));
         if let Some(pairs) = batch.get_mut(..len) {
             self.inner.ask_indexed(pairs);
         }
