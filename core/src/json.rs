@@ -221,9 +221,9 @@ const POWERS_OF_TEN: [f64; 309] = [
     1e306, 1e307, 1e308,
 ];
 
-/// The first position from `at` whose 8-byte block holds a quote, a backslash or
-/// a control character (or that has no full block left): strings are scanned a
-/// word at a time, the way `serde_json` scans them.
+/// The position of the first quote, backslash or control character from `at`,
+/// or the start of the last partial block (for the caller to finish byte by
+/// byte): strings are scanned a word at a time, the way `serde_json` scans them.
 fn skip_plain(bytes: &[u8], mut at: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -235,8 +235,12 @@ fn skip_plain(bytes: &[u8], mut at: usize) -> usize {
         let found = (quote.wrapping_sub(ONES) & !quote)
             | (backslash.wrapping_sub(ONES) & !backslash)
             | (word.wrapping_sub(ONES * 0x20) & !word);
-        if found & HIGH != 0 {
-            break;
+        let found = found & HIGH;
+        if found != 0 {
+            // The lowest flag is exact: a borrow only runs upwards, so a false
+            // flag can only follow a true one. Snapshot ids are short, so this
+            // saves the byte loop on nearly every string.
+            return at + (found.trailing_zeros() / 8) as usize;
         }
         at += 8;
     }
@@ -1098,7 +1102,62 @@ pub(crate) fn format_of(text: &str) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::decimal;
+    use super::{decimal, skip_plain};
+
+    /// The first quote, backslash or control character from `at`, byte by byte.
+    fn first_special(bytes: &[u8], at: usize) -> usize {
+        bytes
+            .iter()
+            .skip(at)
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .map_or(bytes.len(), |k| at + k)
+    }
+
+    /// `skip_plain` stops exactly on the first special byte of a block, or
+    /// short of it where the caller finishes byte by byte; never beyond it.
+    fn agrees(bytes: &[u8], at: usize) {
+        let stop = skip_plain(bytes, at);
+        let expected = first_special(bytes, at);
+        assert!(stop <= expected, "{bytes:?} from {at}: {stop} > {expected}");
+        if stop < expected {
+            assert!(
+                stop + 8 > bytes.len(),
+                "{bytes:?} from {at}: stopped at {stop} in a full block"
+            );
+        }
+    }
+
+    #[test]
+    fn skip_plain_stops_on_the_first_special_byte() {
+        // Every byte value at every place of two blocks, behind plain, high
+        // (UTF-8) and border (0x1f/0x20, 0x21/0x23) bytes, with a second
+        // special byte after it.
+        for filler in [b'a', 0x80, 0xff, 0x20, 0x21, 0x23, 0x5b, 0x5d] {
+            for byte in 0..=255_u8 {
+                for place in 0..17 {
+                    let mut bytes = vec![filler; 20];
+                    bytes[place] = byte;
+                    bytes[place + 2] = b'"';
+                    for at in 0..4 {
+                        agrees(&bytes, at);
+                    }
+                }
+            }
+        }
+        // Mixed blocks from a fixed sequence.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            let bytes: Vec<u8> = (0..24)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    [b'a', b'"', b'\\', 0x1f, 0x20, 0x7f, 0x80, 0xe6][(state % 8) as usize]
+                })
+                .collect();
+            agrees(&bytes, (state % 5) as usize);
+        }
+    }
 
     #[test]
     fn decimals_read_as_rust_reads_them() {
