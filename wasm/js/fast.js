@@ -10,7 +10,7 @@
 // and JS keeps the strings → index maps. The core still decides every call; nothing
 // here caches a decision. Anything but the plain shape, and every error, takes
 // the full path, so answers and errors are the full path's, byte for byte.
-import { Authorizer, Principal, _memory } from "./writ.js";
+import { Authorizer, Principal, _TextBuffer, _memory } from "./writ.js";
 
 /** Entries (questions, resources, principals) kept before the tables are emptied. */
 const LIMIT = 1 << 16;
@@ -189,11 +189,22 @@ function prototypeClean() {
   return true;
 }
 
-// Snapshot text crosses as bytes: one copy, where wasm-bindgen's string passing
-// walks the text a character at a time in JS first.
+// Snapshot text crosses as UTF-8 bytes, where wasm-bindgen's string passing
+// walks the text a character at a time in JS first. ASCII text (every character
+// one byte) is encoded straight into the module's memory; other text is encoded
+// into a JS array, which `fromJson` copies over.
 const encoder = new TextEncoder();
 const fullFromJson = Authorizer.fromJson;
 Authorizer.fromJson = function fromJson(snapshot) {
+  if (typeof snapshot === "string") {
+    const buffer = new _TextBuffer(snapshot.length);
+    const room = new Uint8Array(_memory().buffer, buffer.address(), snapshot.length);
+    const { read, written } = encoder.encodeInto(snapshot, room);
+    if (read === snapshot.length) {
+      return Authorizer._fromText(buffer, written);
+    }
+    buffer.free();
+  }
   const bytes =
     typeof snapshot === "string"
       ? encoder.encode(snapshot)

@@ -203,6 +203,32 @@ impl Shared {
     }
 }
 
+/// Fast path (`fromJson` of a string): room for a snapshot's text in the
+/// module's memory, which `js/fast.js` fills with `TextEncoder.encodeInto`, so
+/// that the text is written once, where bytes from `TextEncoder.encode` were
+/// written into a JS array and then copied over (a tenth of a first load).
+#[wasm_bindgen(js_name = _TextBuffer, skip_typescript)]
+#[derive(Debug)]
+pub struct TextBuffer {
+    bytes: Vec<u8>,
+}
+
+#[wasm_bindgen(js_class = _TextBuffer)]
+impl TextBuffer {
+    /// `len` zero bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(len: u32) -> TextBuffer {
+        TextBuffer {
+            bytes: alloc::vec![0; len as usize],
+        }
+    }
+
+    /// Where the bytes start in the module's memory.
+    pub fn address(&self) -> u32 {
+        u32::try_from(self.bytes.as_ptr().addr()).unwrap_or(0)
+    }
+}
+
 #[wasm_bindgen]
 impl Authorizer {
     /// Decodes, validates and indexes a snapshot: JSON text, its UTF-8 bytes (as
@@ -215,12 +241,6 @@ impl Authorizer {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | SnapshotDoc")]
         snapshot: &JsValue,
     ) -> Result<Authorizer, JsValue> {
-        let malformed = |message: &str| {
-            snapshot_error(&SnapshotError::Malformed {
-                path: ".".into(),
-                message: message.into(),
-            })
-        };
         // Bytes cross as one copy; a string crosses through wasm-bindgen's
         // per-character ASCII loop, which was a tenth of loading a large snapshot,
         // so `js/fast.js` hands strings over as `TextEncoder` bytes (and an
@@ -229,12 +249,30 @@ impl Authorizer {
             .dyn_ref::<js::Uint8Array>()
             .map(js::Uint8Array::bytes);
         let text = match bytes {
-            Some(bytes) => String::from_utf8(bytes)
-                .map_err(|_| malformed("a snapshot's bytes are UTF-8 JSON text"))?,
-            None => json_text(snapshot)
-                .ok_or_else(|| malformed("a snapshot is JSON text, its bytes, or an object"))?,
+            Some(bytes) => utf8_text(bytes)?,
+            None => json_text(snapshot).ok_or_else(|| {
+                malformed_snapshot("a snapshot is JSON text, its bytes, or an object")
+            })?,
         };
-        writ_core::Authorizer::from_json(&text)
+        Self::from_text(&text)
+    }
+
+    /// Fast path: `fromJson` of the first `len` bytes of `buffer`, what the
+    /// encoder wrote there (`js/fast.js`).
+    ///
+    /// # Errors
+    /// As `fromJson`.
+    #[wasm_bindgen(js_name = _fromText, skip_typescript)]
+    pub fn from_text_buffer(buffer: TextBuffer, len: u32) -> Result<Authorizer, JsValue> {
+        let mut bytes = buffer.bytes;
+        bytes.truncate(len as usize);
+        Self::from_text(&utf8_text(bytes)?)
+    }
+}
+
+impl Authorizer {
+    fn from_text(text: &str) -> Result<Authorizer, JsValue> {
+        writ_core::Authorizer::from_json(text)
             .map(|authorizer| Self {
                 inner: Rc::new(Shared {
                     authorizer,
@@ -246,7 +284,24 @@ impl Authorizer {
             })
             .map_err(|error| snapshot_error(&error))
     }
+}
 
+/// A snapshot error at the document's top.
+fn malformed_snapshot(message: &str) -> JsValue {
+    snapshot_error(&SnapshotError::Malformed {
+        path: ".".into(),
+        message: message.into(),
+    })
+}
+
+/// A snapshot's bytes as text.
+fn utf8_text(bytes: Vec<u8>) -> Result<String, JsValue> {
+    String::from_utf8(bytes)
+        .map_err(|_| malformed_snapshot("a snapshot's bytes are UTF-8 JSON text"))
+}
+
+#[wasm_bindgen]
+impl Authorizer {
     /// The snapshot's free revision label.
     #[wasm_bindgen(getter)]
     pub fn revision(&self) -> Option<String> {

@@ -205,6 +205,41 @@ test("fromJson takes text, its UTF-8 bytes or an ArrayBuffer, and refuses bytes 
   );
 });
 
+function loaded(snapshot) {
+  try {
+    const authorizer = Authorizer.fromJson(snapshot);
+    const answer = [authorizer.revision, authorizer.stats];
+    authorizer.free();
+    return answer;
+  } catch (error) {
+    return [error.code, error.path, error.message];
+  }
+}
+
+test("text encoded straight into wasm memory (ASCII) loads as its bytes do", () => {
+  const texts = [
+    org,
+    org.replace('"edge-example-1"', '"édge-example-1"'), // two bytes a character
+    org.replace('"edge-example-1"', '"edge-\u{1F600}"'), // a surrogate pair
+    org.replace('"edge-example-1"', '"edge-\uD800"'), // a lone surrogate: U+FFFD either way
+    org.replace('"edge-example-1"', '"edge-\\u00e9"'), // ASCII, an escape
+    "",
+    " ",
+    "{",
+    '{"format": 2}',
+    '{"format": 1, "users": 7}',
+    org.slice(0, 300),
+    `${org}x`,
+  ];
+  for (const text of texts) {
+    assert.deepEqual(loaded(text), loaded(new TextEncoder().encode(text)), JSON.stringify(text.slice(0, 60)));
+  }
+  assert.equal(loaded(texts[1])[0], "édge-example-1");
+  assert.equal(loaded(texts[2])[0], "edge-\u{1F600}");
+  assert.equal(loaded(texts[4])[0], "edge-é");
+  assert.equal(loaded(texts[5])[0], "snapshot.malformed");
+});
+
 test("JSON text answers as the core reads it, scanned or not", () => {
   const authorizer = Authorizer.fromJson(org);
   // The keys in another order than the fast path reads them.

@@ -6,15 +6,17 @@
 //   run shows the gap.
 // - a regression guard just above today's size: exits 1 when the package grows past
 //   it. Lower the guard whenever the size drops; it must end at the target. Raised
-//   once, by 0.5 KB raw and 0.3 KB gzipped, for a measured trade: the prepared
-//   rows' owner sets and the inlined ask path took checkMany of 100 from 16 to
-//   about 10.5 µs.
+//   twice, each for a measured trade: by 0.5 KB raw and 0.3 KB gzipped when the
+//   prepared rows' owner sets and the inlined ask path took checkMany of 100
+//   from 16 to about 10.5 µs; by 1.2 KB raw and 0.1 KB gzipped when snapshot
+//   text was encoded straight into wasm memory (`_TextBuffer`), a first load of
+//   the 100k-row snapshot 171 → 149 ms (median of five interleaved runs).
 // Sizes are deterministic for a given toolchain and lockfile.
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const target = { raw: 150_000, gzip: 60_000 };
-const guard = { raw: 195_000, gzip: 86_800 };
+const guard = { raw: 196_200, gzip: 86_900 };
 const file = new URL("../pkg/writ_bg.wasm", import.meta.url);
 const bytes = readFileSync(file);
 const sizes = {
