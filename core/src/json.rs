@@ -159,16 +159,95 @@ enum Str<'de, 's> {
 enum Number {
     Unsigned(u64),
     Signed(i64),
-    /// Computed also where only serde's calls read it: whether the number is
-    /// out of range (refused) is decided by computing it.
+    /// Read as a float; its value is computed only where serde's calls read
+    /// it (whether it is out of range was decided while reading).
     Float(
         #[cfg_attr(
             not(feature = "std"),
             expect(dead_code, reason = "read by serde's calls")
         )]
-        f64,
+        Float,
     ),
 }
+
+/// A float's decimal parts: `±significand × 10^exponent`.
+#[derive(Clone, Copy)]
+#[cfg_attr(
+    not(feature = "std"),
+    expect(dead_code, reason = "read by serde's calls")
+)]
+struct Float {
+    significand: u64,
+    exponent: i32,
+    negative: bool,
+}
+
+impl Float {
+    /// A signed zero.
+    const fn zero(negative: bool) -> Self {
+        Self {
+            significand: 0,
+            exponent: 0,
+            negative,
+        }
+    }
+
+    /// The value, the way `serde_json` computes it by default (one
+    /// multiplication or division by a power of ten from a table): exact for
+    /// significands below 2^53 and exponents within ±22, and the same value as
+    /// before this decoder existed everywhere else.
+    #[cfg(feature = "std")]
+    fn value(self) -> f64 {
+        #[expect(clippy::cast_precision_loss, reason = "rounds like a float literal")]
+        let mut value = self.significand as f64;
+        let mut exponent = self.exponent;
+        loop {
+            match POWERS_OF_TEN.get(exponent.unsigned_abs() as usize) {
+                Some(&power) if exponent >= 0 => value *= power,
+                Some(&power) => value /= power,
+                None if value == 0.0 => {}
+                // Past 10^308 (refused while reading).
+                None if exponent >= 0 => value = f64::INFINITY,
+                None => {
+                    value /= 1e308;
+                    exponent += 308;
+                    continue;
+                }
+            }
+            return if self.negative { -value } else { value };
+        }
+    }
+}
+
+/// Whether `significand × 10^exponent` is beyond `f64` as [`Float::value`]
+/// computes it (infinite), which `serde_json` refuses: decided with the top
+/// twenty powers of ten only, so that the package carries no table of 309
+/// floats (2.3 KB that barely compress) for an error message.
+fn out_of_range(significand: u64, exponent: i32) -> bool {
+    if significand == 0 || exponent < 0 {
+        return false;
+    }
+    // INVARIANT: below 10^289 the product is at most 2^64 × 10^288, about
+    // 1.8 × 10^307, and finite; `HIGH_POWERS_OF_TEN[k]` is `10^(289 + k)`.
+    let Some(high) = u32::try_from(exponent)
+        .ok()
+        .and_then(|e| e.checked_sub(289))
+    else {
+        return false;
+    };
+    match HIGH_POWERS_OF_TEN.get(high as usize) {
+        #[expect(clippy::cast_precision_loss, reason = "rounds like a float literal")]
+        Some(&power) => (significand as f64 * power).is_infinite(),
+        None => true,
+    }
+}
+
+/// `10^289` to `10^308`, each the nearest `f64`: the powers by which a `u64`
+/// significand can reach infinity.
+const HIGH_POWERS_OF_TEN: [f64; 20] = [
+    1e289, 1e290, 1e291, 1e292, 1e293, 1e294, 1e295, 1e296, 1e297, 1e298, 1e299, 1e300, 1e301,
+    1e302, 1e303, 1e304, 1e305, 1e306, 1e307, 1e308,
+];
 
 /// The start of a value, read by the non-generic part of the decoder.
 enum Token<'de, 's> {
@@ -195,6 +274,7 @@ pub struct Decoder<'de> {
 }
 
 /// `10^0` to `10^308`, each the nearest `f64`.
+#[cfg(feature = "std")]
 const POWERS_OF_TEN: [f64; 309] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28, 1e29, 1e30, 1e31, 1e32,
@@ -485,9 +565,11 @@ impl<'de> Decoder<'de> {
             self.index += 1;
             float = true;
             self.digits()?;
-            // Digits past what the significand holds are dropped (once the
-            // integer part overflowed, every fraction digit is).
-            let mut full = exponent > 0;
+            // Digits past what the significand holds are dropped; a fraction
+            // digit that still fits is kept even when the integer part
+            // overflowed, as `serde_json` keeps it (`1844…5161` holds one more
+            // `5`, not a `6`).
+            let mut full = false;
             while let Some(digit @ b'0'..=b'9') = self.peek() {
                 self.index += 1;
                 if !full {
@@ -530,7 +612,7 @@ impl<'de> Decoder<'de> {
                     while let Some(b'0'..=b'9') = self.peek() {
                         self.index += 1;
                     }
-                    return Ok(Number::Float(if negative { -0.0 } else { 0.0 }));
+                    return Ok(Number::Float(Float::zero(negative)));
                 };
                 written = more;
             }
@@ -544,17 +626,27 @@ impl<'de> Decoder<'de> {
             return Ok(if !negative {
                 Number::Unsigned(significand)
             } else if significand == 0 {
-                Number::Float(-0.0)
+                Number::Float(Float::zero(true))
             } else {
                 match 0_i64.checked_sub_unsigned(significand) {
                     Some(value) => Number::Signed(value),
-                    #[expect(clippy::cast_precision_loss, reason = "beyond i64: a float")]
-                    None => Number::Float(-(significand as f64)),
+                    // Beyond i64: a float.
+                    None => Number::Float(Float {
+                        significand,
+                        exponent: 0,
+                        negative: true,
+                    }),
                 }
             });
         }
-        let value = self.scale(significand, exponent)?;
-        Ok(Number::Float(if negative { -value } else { value }))
+        if out_of_range(significand, exponent) {
+            return Err(self.error("number out of range"));
+        }
+        Ok(Number::Float(Float {
+            significand,
+            exponent,
+            negative,
+        }))
     }
 
     /// At least one digit must follow.
@@ -566,37 +658,6 @@ impl<'de> Decoder<'de> {
                 Err(self.error("invalid number"))
             }
             None => Err(self.error("EOF while parsing a value")),
-        }
-    }
-
-    /// `significand × 10^exponent`, the way `serde_json` computes it by default
-    /// (one multiplication or division by a power of ten from a table): exact
-    /// for significands below 2^53 and exponents within ±22, and the same value
-    /// as before this decoder existed everywhere else.
-    fn scale(&self, significand: u64, exponent: i32) -> Result<f64, Error> {
-        #[expect(clippy::cast_precision_loss, reason = "rounds like a float literal")]
-        let mut value = significand as f64;
-        let mut exponent = exponent;
-        loop {
-            match POWERS_OF_TEN.get(exponent.unsigned_abs() as usize) {
-                Some(&power) => {
-                    if exponent >= 0 {
-                        value *= power;
-                        if value.is_infinite() {
-                            return Err(self.error("number out of range"));
-                        }
-                    } else {
-                        value /= power;
-                    }
-                    return Ok(value);
-                }
-                None if value == 0.0 => return Ok(value),
-                None if exponent >= 0 => return Err(self.error("number out of range")),
-                None => {
-                    value /= 1e308;
-                    exponent += 308;
-                }
-            }
         }
     }
 
@@ -1102,7 +1163,7 @@ pub(crate) fn format_of(text: &str) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::{decimal, skip_plain};
+    use super::{Float, HIGH_POWERS_OF_TEN, POWERS_OF_TEN, decimal, out_of_range, skip_plain};
 
     /// The first quote, backslash or control character from `at`, byte by byte.
     fn first_special(bytes: &[u8], at: usize) -> usize {
@@ -1156,6 +1217,33 @@ mod tests {
                 })
                 .collect();
             agrees(&bytes, (state % 5) as usize);
+        }
+    }
+
+    /// `out_of_range` reads the top of the table `Float::value` computes with,
+    /// and agrees with it on every exponent a `u64` can reach infinity from.
+    #[test]
+    fn out_of_range_is_where_the_value_is_infinite() {
+        assert_eq!(HIGH_POWERS_OF_TEN[..], POWERS_OF_TEN[289..]);
+        for exponent in -400..=400 {
+            for significand in [
+                0,
+                1,
+                17_976_931_348_623_157,
+                17_976_931_348_623_158,
+                u64::MAX,
+            ] {
+                let float = Float {
+                    significand,
+                    exponent,
+                    negative: false,
+                };
+                assert_eq!(
+                    out_of_range(significand, exponent),
+                    float.value().is_infinite(),
+                    "{significand}e{exponent}"
+                );
+            }
         }
     }
 

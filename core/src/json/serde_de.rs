@@ -151,7 +151,7 @@ impl<'de> de::Deserializer<'de> for &mut Decoder<'de> {
             Token::Bool(value) => visitor.visit_bool(value),
             Token::Number(Number::Unsigned(value)) => visitor.visit_u64(value),
             Token::Number(Number::Signed(value)) => visitor.visit_i64(value),
-            Token::Number(Number::Float(value)) => visitor.visit_f64(value),
+            Token::Number(Number::Float(value)) => visitor.visit_f64(value.value()),
             Token::Str(Str::Borrowed(value)) => visitor.visit_borrowed_str(value),
             Token::Str(Str::Copied(value)) => visitor.visit_str(value),
             Token::Array => {
@@ -212,7 +212,7 @@ impl<'de> de::Deserializer<'de> for &mut Decoder<'de> {
         let visited = match self.number_value(&visitor)? {
             Number::Unsigned(value) => visitor.visit_u64(value),
             Number::Signed(value) => visitor.visit_i64(value),
-            Number::Float(value) => visitor.visit_f64(value),
+            Number::Float(value) => visitor.visit_f64(value.value()),
         };
         visited.map_err(|error| self.fix_position(error))
     }
@@ -362,6 +362,51 @@ mod tests {
             "\n\t\r {\"k\" :\n\"v\"\n}\n",
         ] {
             assert_eq!(ours(text), theirs(text), "{text}");
+        }
+    }
+
+    /// Out of range is decided without computing the value (`out_of_range`):
+    /// the same verdict as `serde_json`'s, at every exponent where a `u64`
+    /// significand can reach infinity and around it, and the same value where
+    /// it is in range.
+    #[test]
+    fn refuses_floats_out_of_range_where_serde_json_does() {
+        let significands = [
+            "1",
+            "9",
+            "17976931348623157",
+            "17976931348623158",
+            "17976931348623159",
+            "1797693134862315708",
+            "1797693134862315799",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999",
+            "0",
+            "0.000",
+        ];
+        for significand in significands {
+            for exponent in 270..=330 {
+                for sign in ["", "-"] {
+                    let text = format!("{sign}{significand}e{exponent}");
+                    assert_eq!(ours(&text), theirs(&text), "{text}");
+                    let text = format!("{sign}{significand}.5e+{exponent}");
+                    assert_eq!(ours(&text), theirs(&text), "{text}");
+                }
+            }
+        }
+        let max = "179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368";
+        for text in [
+            max.to_owned(),
+            format!("{max}.0"),
+            format!("{max}9"),
+            format!("{}e1", &max[..300]),
+            "1e2147483647".to_owned(),
+            "1e2147483648".to_owned(),
+            "0e99999999999".to_owned(),
+            "1e-99999999999".to_owned(),
+        ] {
+            assert_eq!(ours(&text), theirs(&text), "{text}");
         }
     }
 
