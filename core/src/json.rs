@@ -565,10 +565,11 @@ impl<'de> Decoder<'de> {
             self.index += 1;
             float = true;
             self.digits()?;
-            // Digits past what the significand holds are dropped; a fraction
-            // digit that still fits is kept even when the integer part
-            // overflowed, as `serde_json` keeps it (`1844…5161` holds one more
-            // `5`, not a `6`).
+            // Digits past what the significand holds are dropped. A fraction
+            // digit that still fits is pushed even when the integer part
+            // overflowed, in the place of the first dropped integer digit
+            // (`18446744073709551616.5` reads as `…1615`): `serde_json` does
+            // so, and this decoder decides as it does.
             let mut full = false;
             while let Some(digit @ b'0'..=b'9') = self.peek() {
                 self.index += 1;

@@ -243,7 +243,8 @@ impl Authorizer {
     ) -> Result<Authorizer, JsValue> {
         // Bytes cross as one copy; a string crosses through wasm-bindgen's
         // per-character ASCII loop, which was a tenth of loading a large snapshot,
-        // so `js/fast.js` hands strings over as `TextEncoder` bytes (and an
+        // so `js/fast.js` hands strings over as UTF-8 (encoded into a
+        // `TextBuffer` when ASCII, else as `TextEncoder` bytes, and an
         // `ArrayBuffer` as a `Uint8Array` over it).
         let bytes = snapshot
             .dyn_ref::<js::Uint8Array>()
