@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const target = { raw: 150_000, gzip: 60_000 };
-const guard = { raw: 193_800, gzip: 84_200 };
+const guard = { raw: 193_600, gzip: 84_100 };
 const file = new URL("../pkg/writ_bg.wasm", import.meta.url);
 const bytes = readFileSync(file);
 const sizes = {
