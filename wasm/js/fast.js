@@ -200,18 +200,11 @@ Authorizer.fromJson = function fromJson(snapshot) {
     const buffer = new _TextBuffer(snapshot.length);
     const room = new Uint8Array(_memory().buffer, buffer.address(), snapshot.length);
     const { read, written } = encoder.encodeInto(snapshot, room);
-    if (read === snapshot.length) {
-      return Authorizer._fromText(buffer, written);
-    }
+    if (read === snapshot.length) return Authorizer._fromText(buffer, written);
     buffer.free();
+    return fullFromJson.call(this, encoder.encode(snapshot));
   }
-  const bytes =
-    typeof snapshot === "string"
-      ? encoder.encode(snapshot)
-      : snapshot instanceof ArrayBuffer
-        ? new Uint8Array(snapshot)
-        : snapshot;
-  return fullFromJson.call(this, bytes);
+  return fullFromJson.call(this, snapshot instanceof ArrayBuffer ? new Uint8Array(snapshot) : snapshot);
 };
 
 const fullCheck = Authorizer.prototype.check;
