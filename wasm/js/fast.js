@@ -382,3 +382,51 @@ Principal.prototype.permissions = function permissions(resourceType, resourceId,
   }
   return fullPermissions.call(this, resourceType, resourceId, tenantId);
 };
+
+// After `free()`, wasm-bindgen's glue throws "null pointer passed to rust", an
+// Error without a `code`, and a second `free()` throws too. Every public method
+// and getter of both classes first looks at the pointer the glue clears on
+// `free()` (one property read); a second `free()`, or `Symbol.dispose` after it,
+// does nothing. The `_`-prefixed internals are called only from the methods
+// above, after that look. A handle outlives its authorizer's `free()` (it holds
+// the core authorizer itself) and is freed on its own.
+function freedError(kind, name) {
+  const error = new Error(`${kind}.${name}: this ${kind} was freed (its free() was called)`);
+  error.code = `${kind === "Authorizer" ? "authorizer" : "principal"}.freed`;
+  return error;
+}
+
+function guardFreed(cls) {
+  const kind = cls.name;
+  const proto = cls.prototype;
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    if (name === "constructor" || name.startsWith("_")) continue;
+    const property = Object.getOwnPropertyDescriptor(proto, name);
+    const method = property.value;
+    if (name === "free") {
+      property.value = function free() {
+        if (this.__wbg_ptr !== 0) method.call(this);
+      };
+    } else if (typeof method === "function") {
+      // Fixed parameters rather than `...args`: no array per call on the hot
+      // paths (no method takes more than three).
+      property.value = {
+        [name](a, b, c) {
+          if (this.__wbg_ptr === 0) throw freedError(kind, name);
+          return method.call(this, a, b, c);
+        },
+      }[name];
+    } else if (property.get !== undefined) {
+      const get = property.get;
+      property.get = function () {
+        if (this.__wbg_ptr === 0) throw freedError(kind, name);
+        return get.call(this);
+      };
+    }
+    Object.defineProperty(proto, name, property);
+  }
+  if (typeof Symbol.dispose === "symbol") proto[Symbol.dispose] = proto.free;
+}
+
+guardFreed(Authorizer);
+guardFreed(Principal);

@@ -167,6 +167,7 @@ export type ErrorCode =
   | "request.missing_resource_id" | "request.unknown_bundle" | "request.unknown_user"
   | "request.unknown_group" | "request.unknown_access_control" | "request.grants_only"
   | "request.profile_mismatch"
+  | "authorizer.freed" | "principal.freed"
   | (string & {});
 
 /** Every error writ throws: a real `Error` with the core's stable code. */

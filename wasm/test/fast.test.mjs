@@ -378,3 +378,48 @@ test("checkMany stays right when a getter empties the tables in the middle of a 
   handle.free();
   authorizer.free();
 });
+
+test("after free() every public method throws an Error with a code; a second free() does nothing", () => {
+  const request = { user: "kermit", permission: "READ", resourceType: "PROCESS_DEFINITION" };
+  const authorizer = Authorizer.fromJson(org);
+  const handle = authorizer.principal({ user: "kermit" });
+  const before = authorizer.check(request);
+  authorizer.free();
+  authorizer.free();
+  if (typeof Symbol.dispose === "symbol") authorizer[Symbol.dispose]();
+  const calls = {
+    check: () => authorizer.check(request),
+    checkText: () => authorizer.check(JSON.stringify(request)),
+    checkMany: () => authorizer.checkMany([request]),
+    explain: () => authorizer.explain(request),
+    permissions: () => authorizer.permissions({ user: "kermit", resourceType: "PROCESS_DEFINITION" }),
+    list: () => authorizer.list({ user: "kermit", permission: "READ", resourceType: "PROCESS_DEFINITION" }),
+    principal: () => authorizer.principal({ user: "kermit" }),
+    revision: () => authorizer.revision,
+    profile: () => authorizer.profile,
+    stats: () => authorizer.stats,
+  };
+  // Every public member of the class is covered above, so a new one is too.
+  const members = Object.getOwnPropertyNames(Authorizer.prototype).filter(
+    (name) => name !== "constructor" && name !== "free" && !name.startsWith("_"),
+  );
+  for (const name of members) calls[name] ??= () => authorizer[name]({});
+  for (const [name, call] of Object.entries(calls)) {
+    assert.throws(call, (error) => error instanceof Error && error.code === "authorizer.freed", name);
+  }
+  // The handle holds the core authorizer itself and stays usable until its own free().
+  assert.equal(handle.can("READ", "PROCESS_DEFINITION"), before);
+  assert.equal(handle.user, "kermit");
+  handle.free();
+  handle.free();
+  for (const call of [
+    () => handle.can("READ", "PROCESS_DEFINITION"),
+    () => handle.permissions("PROCESS_DEFINITION"),
+    () => handle.list("READ", "PROCESS_DEFINITION"),
+    () => handle.claims(),
+    () => handle.user,
+    () => handle.profile,
+  ]) {
+    assert.throws(call, (error) => error instanceof Error && error.code === "principal.freed");
+  }
+});
