@@ -341,6 +341,29 @@ Authorizer.prototype.principal = function principal(doc) {
   return handle;
 };
 
+// The string parameters of a handle's methods reach wasm-bindgen's glue, which
+// sizes the string by its `.length` and, for anything but a string, writes
+// nothing where it reserved nothing: the module traps ("memory access out of
+// bounds"). They are checked here, on the full path (the fast path has checked
+// them already), and refused as the core refuses a malformed request.
+function malformed(message) {
+  const error = new Error(`malformed request: ${message}`);
+  error.code = "request.malformed";
+  return error;
+}
+
+function describe(value) {
+  if (value === undefined || value === null) return String(value);
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** `value` is a string (`optional`: or undefined or null), or the call is refused. */
+function requireText(value, name, optional = false) {
+  if (typeof value === "string" || (optional && (value === undefined || value === null))) return;
+  throw malformed(`\`${name}\` must be a string${optional ? " or undefined" : ""}, not ${describe(value)}`);
+}
+
 const fullCan = Principal.prototype.can;
 Principal.prototype.can = function can(permission, resourceType, resourceId) {
   const t = this._writ;
@@ -357,6 +380,9 @@ Principal.prototype.can = function can(permission, resourceType, resourceId) {
       if (answer !== ERROR) return answer === ALLOWED;
     }
   }
+  requireText(permission, "permission");
+  requireText(resourceType, "resourceType");
+  requireText(resourceId, "resourceId", true);
   return fullCan.call(this, permission, resourceType, resourceId);
 };
 
@@ -380,7 +406,15 @@ Principal.prototype.permissions = function permissions(resourceType, resourceId,
       }
     }
   }
+  requireText(resourceId, "resourceId", true);
+  requireText(tenantId, "tenantId", true);
   return fullPermissions.call(this, resourceType, resourceId, tenantId);
+};
+
+const fullList = Principal.prototype.list;
+Principal.prototype.list = function list(permission, resourceType) {
+  requireText(permission, "permission");
+  return fullList.call(this, permission, resourceType);
 };
 
 // After `free()`, wasm-bindgen's glue throws "null pointer passed to rust", an

@@ -423,3 +423,30 @@ test("after free() every public method throws an Error with a code; a second fre
     assert.throws(call, (error) => error instanceof Error && error.code === "principal.freed");
   }
 });
+
+test("a handle's string parameters refuse other values with request.malformed, and nothing traps", () => {
+  const authorizer = Authorizer.fromJson(org);
+  const handle = authorizer.principal({ user: "kermit" });
+  const expected = handle.can("READ", "PROCESS_DEFINITION", "invoice");
+  const others = [undefined, null, 42, true, {}, ["READ"], 10n, Symbol("id")];
+  const calls = [];
+  for (const value of others) {
+    calls.push(() => handle.can(value, "PROCESS_DEFINITION"));
+    calls.push(() => handle.can("READ", value));
+    calls.push(() => handle.list(value, "PROCESS_DEFINITION"));
+    if (value !== undefined && value !== null) {
+      calls.push(() => handle.can("READ", "PROCESS_DEFINITION", value));
+      calls.push(() => handle.permissions("PROCESS_DEFINITION", value));
+      calls.push(() => handle.permissions("PROCESS_DEFINITION", "invoice", value));
+    }
+  }
+  for (const call of calls) {
+    assert.throws(call, (error) => error instanceof Error && error.code === "request.malformed", String(call));
+  }
+  // null stands for an absent optional argument, as undefined does.
+  assert.equal(handle.can("READ", "PROCESS_DEFINITION", null), handle.can("READ", "PROCESS_DEFINITION"));
+  assert.deepEqual(handle.permissions("PROCESS_DEFINITION", null, null), handle.permissions("PROCESS_DEFINITION"));
+  assert.equal(handle.can("READ", "PROCESS_DEFINITION", "invoice"), expected);
+  handle.free();
+  authorizer.free();
+});
