@@ -18,7 +18,9 @@ rm -rf "$pkg"
 
 # The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must
 # accept them and adds no others, so the output runs wherever the input would.
-wasm/node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --strip-target-features \
+# `--merge-similar-functions` first (functions that differ only in constants
+# become one with a parameter): -0.5 KB raw, -0.2 KB gzipped.
+wasm/node_modules/.bin/wasm-opt --merge-similar-functions -Oz --converge --strip-debug --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-multivalue --enable-reference-types \
   "$pkg/writ_bg.wasm" -o "$pkg/writ_bg.wasm"

@@ -1,7 +1,7 @@
 // The size of the package's .wasm. Prints raw, gzip and brotli sizes, and compares
 // them with two limits (KB = 1,000 bytes):
 // - the target of issue 4: 150 KB raw, 60 KB gzipped. NOT met yet (425 KB / 160 KB
-//   when this was written, 194 / 84 now; README.md, "JavaScript package", and
+//   when this was written, 193 / 84 now; README.md, "JavaScript package", and
 //   DESIGN.md say where the bytes go and what would cut them). Reported, so every
 //   run shows the gap.
 // - a regression guard just above today's size: exits 1 when the package grows past
@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const target = { raw: 150_000, gzip: 60_000 };
-const guard = { raw: 193_600, gzip: 84_100 };
+const guard = { raw: 193_100, gzip: 83_900 };
 const file = new URL("../pkg/writ_bg.wasm", import.meta.url);
 const bytes = readFileSync(file);
 const sizes = {
