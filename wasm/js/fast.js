@@ -430,8 +430,8 @@ function freedError(kind, name) {
   return error;
 }
 
-function guardFreed(cls) {
-  const kind = cls.name;
+/** `kind` is given, not read from `cls.name`, which a minifier may rename. */
+function guardFreed(cls, kind) {
   const proto = cls.prototype;
   for (const name of Object.getOwnPropertyNames(proto)) {
     if (name === "constructor" || name.startsWith("_")) continue;
@@ -462,5 +462,5 @@ function guardFreed(cls) {
   if (typeof Symbol.dispose === "symbol") proto[Symbol.dispose] = proto.free;
 }
 
-guardFreed(Authorizer);
-guardFreed(Principal);
+guardFreed(Authorizer, "Authorizer");
+guardFreed(Principal, "Principal");
