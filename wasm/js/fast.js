@@ -168,6 +168,8 @@ function plain(authorizer, t, request) {
   } catch {
     return false;
   }
+  // A getter may have freed the authorizer (the check on entry saw it live).
+  if (authorizer.__wbg_ptr === 0) throw freedError("Authorizer");
   // Exactly the named properties: a `resourceId` of `undefined` (which
   // JSON.stringify leaves out) is counted but expected absent, and refused.
   if (count !== (resourceId === undefined ? 3 : 4)) return false;
@@ -266,6 +268,7 @@ Authorizer.prototype.check = function check(request) {
     const answer = this._ask(principalIx, questionIx);
     if (answer !== ERROR) return answer === ALLOWED;
   }
+  if (this.__wbg_ptr === 0) throw freedError("Authorizer", "check"); // by a getter
   return fullCheck.call(this, request);
 };
 
@@ -314,6 +317,7 @@ Authorizer.prototype.checkMany = function checkMany(requests) {
     // A getter that asked this authorizer meanwhile may have emptied the tables,
     // leaving earlier pairs pointing at other entries, or given Object.prototype
     // an enumerable property: answer by the full path.
+    if (this.__wbg_ptr === 0) throw freedError("Authorizer", "checkMany"); // by a getter
     if (t.resets !== resets || !prototypeClean()) return fullCheckMany.call(this, requests);
     // Through the module's memory: `_batch` may grow it, which replaces its
     // buffer, and `_askBatch` too, so each view is made after the call before it.
@@ -360,8 +364,10 @@ function describe(value) {
 
 /** `value` is a string (`optional`: or undefined or null), or the call is refused. */
 function requireText(value, name, optional = false) {
-  if (typeof value === "string" || (optional && (value === undefined || value === null))) return;
-  throw malformed(`\`${name}\` must be a string${optional ? " or undefined" : ""}, not ${describe(value)}`);
+  // A String object is read by the glue as a string is (its length and characters).
+  if (typeof value === "string" || value instanceof String) return;
+  if (optional && (value === undefined || value === null)) return;
+  throw malformed(`\`${name}\` must be a string${optional ? ", undefined or null" : ""}, not ${describe(value)}`);
 }
 
 const fullCan = Principal.prototype.can;
@@ -422,10 +428,12 @@ Principal.prototype.list = function list(permission, resourceType) {
 // and getter of both classes first looks at the pointer the glue clears on
 // `free()` (one property read); a second `free()`, or `Symbol.dispose` after it,
 // does nothing. The `_`-prefixed internals are called only from the methods
-// above, after that look. A handle outlives its authorizer's `free()` (it holds
+// above, after that look and again after the getters of a request have run
+// (one may have freed the authorizer). A handle outlives its authorizer's `free()` (it holds
 // the core authorizer itself) and is freed on its own.
 function freedError(kind, name) {
-  const error = new Error(`${kind}.${name}: this ${kind} was freed (its free() was called)`);
+  const where = name === undefined ? "" : `${kind}.${name}: `;
+  const error = new Error(`${where}this ${kind} was freed (its free() was called)`);
   error.code = `${kind === "Authorizer" ? "authorizer" : "principal"}.freed`;
   return error;
 }
@@ -443,7 +451,9 @@ function guardFreed(cls, kind) {
       };
     } else if (typeof method === "function") {
       // Fixed parameters rather than `...args`: no array per call on the hot
-      // paths (no method takes more than three).
+      // paths. No method takes more than three; one that did would lose the
+      // rest, so loading the package fails instead.
+      if (method.length > 3) throw new Error(`fast.js: ${kind}.${name} takes more than three parameters`);
       property.value = {
         [name](a, b, c) {
           if (this.__wbg_ptr === 0) throw freedError(kind, name);

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Authorizer } from "writ";
+import { Authorizer, Principal } from "writ";
 
 const org = readFileSync(new URL("../examples/org.json", import.meta.url), "utf8");
 
@@ -379,6 +379,20 @@ test("checkMany stays right when a getter empties the tables in the middle of a 
   authorizer.free();
 });
 
+/** Calls for every public member of `cls` not in `calls`, with an object argument. */
+function everyMember(cls, target, calls) {
+  for (const name of Object.getOwnPropertyNames(cls.prototype)) {
+    if (name === "constructor" || name === "free" || name.startsWith("_")) continue;
+    calls[name] ??= () => {
+      const member = target[name];
+      return typeof member === "function" ? member.call(target, {}) : member;
+    };
+  }
+  return calls;
+}
+
+const isFreed = (code) => (error) => error instanceof Error && error.code === code;
+
 test("after free() every public method throws an Error with a code; a second free() does nothing", () => {
   const request = { user: "kermit", permission: "READ", resourceType: "PROCESS_DEFINITION" };
   const authorizer = Authorizer.fromJson(org);
@@ -387,7 +401,7 @@ test("after free() every public method throws an Error with a code; a second fre
   authorizer.free();
   authorizer.free();
   if (typeof Symbol.dispose === "symbol") authorizer[Symbol.dispose]();
-  const calls = {
+  const calls = everyMember(Authorizer, authorizer, {
     check: () => authorizer.check(request),
     checkText: () => authorizer.check(JSON.stringify(request)),
     checkMany: () => authorizer.checkMany([request]),
@@ -395,32 +409,51 @@ test("after free() every public method throws an Error with a code; a second fre
     permissions: () => authorizer.permissions({ user: "kermit", resourceType: "PROCESS_DEFINITION" }),
     list: () => authorizer.list({ user: "kermit", permission: "READ", resourceType: "PROCESS_DEFINITION" }),
     principal: () => authorizer.principal({ user: "kermit" }),
-    revision: () => authorizer.revision,
-    profile: () => authorizer.profile,
-    stats: () => authorizer.stats,
-  };
-  // Every public member of the class is covered above, so a new one is too.
-  const members = Object.getOwnPropertyNames(Authorizer.prototype).filter(
-    (name) => name !== "constructor" && name !== "free" && !name.startsWith("_"),
-  );
-  for (const name of members) calls[name] ??= () => authorizer[name]({});
-  for (const [name, call] of Object.entries(calls)) {
-    assert.throws(call, (error) => error instanceof Error && error.code === "authorizer.freed", name);
-  }
+  });
+  for (const [name, call] of Object.entries(calls)) assert.throws(call, isFreed("authorizer.freed"), name);
   // The handle holds the core authorizer itself and stays usable until its own free().
   assert.equal(handle.can("READ", "PROCESS_DEFINITION"), before);
   assert.equal(handle.user, "kermit");
   handle.free();
   handle.free();
-  for (const call of [
-    () => handle.can("READ", "PROCESS_DEFINITION"),
-    () => handle.permissions("PROCESS_DEFINITION"),
-    () => handle.list("READ", "PROCESS_DEFINITION"),
-    () => handle.claims(),
-    () => handle.user,
-    () => handle.profile,
-  ]) {
-    assert.throws(call, (error) => error instanceof Error && error.code === "principal.freed");
+  if (typeof Symbol.dispose === "symbol") handle[Symbol.dispose]();
+  const handleCalls = everyMember(Principal, handle, {
+    can: () => handle.can("READ", "PROCESS_DEFINITION"),
+    canMalformed: () => handle.can(42, "PROCESS_DEFINITION"),
+    permissions: () => handle.permissions("PROCESS_DEFINITION"),
+    list: () => handle.list("READ", "PROCESS_DEFINITION"),
+  });
+  for (const [name, call] of Object.entries(handleCalls)) assert.throws(call, isFreed("principal.freed"), name);
+});
+
+test("an authorizer freed by a getter of the request being asked answers authorizer.freed", () => {
+  const freeing = (authorizer, extra = {}) => ({
+    get user() {
+      authorizer.free();
+      return "kermit";
+    },
+    permission: "READ",
+    resourceType: "PROCESS_DEFINITION",
+    ...extra,
+  });
+  const cases = {
+    "check, plain shape": (a) => a.check(freeing(a)),
+    "check, another shape": (a) => a.check(freeing(a, { tenantId: "t" })),
+    "checkMany, plain shape": (a) => a.checkMany([freeing(a)]),
+    "checkMany, another shape": (a) => a.checkMany([freeing(a, { tenantId: "t" })]),
+    "checkMany, an element getter": (a) => {
+      const requests = [1];
+      Object.defineProperty(requests, 0, {
+        get() {
+          a.free();
+          return 1;
+        },
+      });
+      return a.checkMany(requests);
+    },
+  };
+  for (const [name, call] of Object.entries(cases)) {
+    assert.throws(() => call(Authorizer.fromJson(org)), isFreed("authorizer.freed"), name);
   }
 });
 
@@ -443,6 +476,10 @@ test("a handle's string parameters refuse other values with request.malformed, a
   for (const call of calls) {
     assert.throws(call, (error) => error instanceof Error && error.code === "request.malformed", String(call));
   }
+  // A String object is a string to the glue, and stays accepted.
+  assert.equal(handle.can(new String("READ"), "PROCESS_DEFINITION", new String("invoice")), expected);
+  assert.deepEqual(handle.permissions("PROCESS_DEFINITION", new String("invoice")), handle.permissions("PROCESS_DEFINITION", "invoice"));
+  assert.deepEqual(handle.list(new String("READ"), "PROCESS_DEFINITION"), handle.list("READ", "PROCESS_DEFINITION"));
   // null stands for an absent optional argument, as undefined does.
   assert.equal(handle.can("READ", "PROCESS_DEFINITION", null), handle.can("READ", "PROCESS_DEFINITION"));
   assert.deepEqual(handle.permissions("PROCESS_DEFINITION", null, null), handle.permissions("PROCESS_DEFINITION"));
