@@ -1169,8 +1169,9 @@ mod tests {
     /// The first quote, backslash or control character from `at`, byte by byte.
     fn first_special(bytes: &[u8], at: usize) -> usize {
         bytes
+            .get(at..)
+            .unwrap_or(&[])
             .iter()
-            .skip(at)
             .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
             .map_or(bytes.len(), |k| at + k)
     }

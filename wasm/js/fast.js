@@ -350,9 +350,10 @@ Authorizer.prototype.principal = function principal(doc) {
 // nothing where it reserved nothing: the module traps ("memory access out of
 // bounds"). They are checked here, on the full path (the fast path has checked
 // them already), and refused as the core refuses a malformed request.
-function malformed(message) {
-  const error = new Error(`malformed request: ${message}`);
-  error.code = "request.malformed";
+/** An Error as the core's errors reach JS: its message and a `code`. */
+function codedError(code, message) {
+  const error = new Error(message);
+  error.code = code;
   return error;
 }
 
@@ -367,7 +368,7 @@ function requireText(value, name, optional = false) {
   // A String object is read by the glue as a string is (its length and characters).
   if (typeof value === "string" || value instanceof String) return;
   if (optional && (value === undefined || value === null)) return;
-  throw malformed(`\`${name}\` must be a string${optional ? ", undefined or null" : ""}, not ${describe(value)}`);
+  throw codedError("request.malformed", `malformed request: \`${name}\` must be a string${optional ? ", undefined or null" : ""}, not ${describe(value)}`);
 }
 
 const fullCan = Principal.prototype.can;
@@ -429,13 +430,11 @@ Principal.prototype.list = function list(permission, resourceType) {
 // `free()` (one property read); a second `free()`, or `Symbol.dispose` after it,
 // does nothing. The `_`-prefixed internals are called only from the methods
 // above, after that look and again after the getters of a request have run
-// (one may have freed the authorizer). A handle outlives its authorizer's `free()` (it holds
-// the core authorizer itself) and is freed on its own.
+// (one may have freed the authorizer). A handle outlives its authorizer's
+// `free()` (it holds the core authorizer itself) and is freed on its own.
 function freedError(kind, name) {
   const where = name === undefined ? "" : `${kind}.${name}: `;
-  const error = new Error(`${where}this ${kind} was freed (its free() was called)`);
-  error.code = `${kind === "Authorizer" ? "authorizer" : "principal"}.freed`;
-  return error;
+  return codedError(`${kind.toLowerCase()}.freed`, `${where}this ${kind} was freed (its free() was called)`);
 }
 
 /** `kind` is given, not read from `cls.name`, which a minifier may rename. */
