@@ -197,5 +197,44 @@ fn bench_grants(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench, bench_grants);
+/// One principal in very many groups (and, under `grants`, roles): loading
+/// and resolving it must stay linear in its memberships (both were quadratic:
+/// 200,000 groups took 1.2 s to load and 50 s for one `grants` check).
+fn bench_memberships(c: &mut Criterion) {
+    const GROUPS: usize = 200_000;
+    let groups =
+        |prefix: &str| -> Vec<String> { (0..GROUPS).map(|i| format!("{prefix}{i}")).collect() };
+    let member = serde_json::json!({
+        "format": 1, "profile": "camunda7",
+        "users": [{"id": "u", "groups": groups("g")}],
+        "groups": groups("g").iter().map(|id| serde_json::json!({"id": id})).collect::<Vec<_>>(),
+    })
+    .to_string();
+    let grants = serde_json::json!({
+        "format": 1, "profile": "grants",
+        "users": [{"id": "u", "groups": groups("g"), "roles": groups("r")}],
+        "groups": groups("g").iter().map(|id| serde_json::json!({"id": id, "roles": ["r1"]})).collect::<Vec<_>>(),
+        "roles": groups("r").iter().map(|id| serde_json::json!({"id": id})).collect::<Vec<_>>(),
+    })
+    .to_string();
+    let mut group = c.benchmark_group("memberships");
+    group.sample_size(10);
+    group.bench_function("load: one user in 200k groups", |b| {
+        b.iter(|| Authorizer::from_json(black_box(&member)))
+    });
+    let Ok(authorizer) = Authorizer::from_json(&grants) else {
+        panic!("the membership organisation loads")
+    };
+    let request: RequestDoc = writ_core::wire::decode(
+        r#"{"user":"u","permission":"READ_PROCESS_DEFINITION","resourceType":"PROCESS_DEFINITION","resourceId":"x"}"#,
+    )
+    .unwrap_or_else(|_| panic!("the request decodes"));
+    group.bench_function(
+        "grants check: one user in 200k groups and 200k roles",
+        |b| b.iter(|| authorizer.check(black_box(&request))),
+    );
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_grants, bench_memberships);
 criterion_main!(benches);

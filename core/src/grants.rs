@@ -79,6 +79,10 @@ impl Snapshot {
             )
         };
         let owners = &mut reach.owners;
+        let mut reached = Reached::default();
+        let mut push_new = |owners: &mut Vec<(Owner, Via)>, owner, via| {
+            reached.push(owners, owner, via);
+        };
         owners.extend(own.map(|owner| (owner, Via::Direct)));
         match doc.groups {
             // A groups claim replaces the stored memberships.
@@ -565,9 +569,53 @@ fn property_holds(
     }
 }
 
-fn push_new<T: PartialEq + Copy>(list: &mut Vec<(T, Via)>, item: T, via: Via) {
-    if !list.iter().any(|(known, _)| *known == item) {
-        list.push((item, via));
+/// Adds the owners a principal reaches, each once, in the order reached:
+/// scanned while they are few (nearly every principal), by hash past
+/// [`SCANNED_OWNERS`] — one user in 200,000 groups made resolving it quadratic
+/// (50 s for one check).
+#[derive(Default)]
+struct Reached {
+    /// Positions in the owner list, by the hash of their owner; filled once the
+    /// list is longer than [`SCANNED_OWNERS`].
+    seen: hashbrown::HashTable<u32>,
+}
+
+const SCANNED_OWNERS: usize = 16;
+
+fn hash_owner(owner: Owner) -> u64 {
+    use core::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(owner)
+}
+
+impl Reached {
+    fn push(&mut self, list: &mut Vec<(Owner, Via)>, owner: Owner, via: Via) {
+        if list.len() < SCANNED_OWNERS {
+            if !list.iter().any(|(known, _)| *known == owner) {
+                list.push((owner, via));
+            }
+            return;
+        }
+        let owner_at =
+            |list: &[(Owner, Via)], at: u32| list.get(at as usize).map(|&(known, _)| known);
+        if self.seen.is_empty() {
+            for (at, &(known, _)) in (0..).zip(list.iter()) {
+                self.seen.insert_unique(hash_owner(known), at, |&at| {
+                    owner_at(list, at).map_or(0, hash_owner)
+                });
+            }
+        }
+        let hash = hash_owner(owner);
+        if self
+            .seen
+            .find(hash, |&at| owner_at(list, at) == Some(owner))
+            .is_none()
+        {
+            // INVARIANT: fewer than 2^32 owners: memberships are bounded by the input.
+            let at = u32::try_from(list.len()).unwrap_or(u32::MAX);
+            self.seen
+                .insert_unique(hash, at, |&at| owner_at(list, at).map_or(0, hash_owner));
+            list.push((owner, via));
+        }
     }
 }
 
@@ -593,5 +641,29 @@ impl Source {
             Some((_, property)) => format!("property `{property}`"),
             None => format!("`{}`", self.resources.name(resource)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reached_owners_are_kept_once_in_order_past_the_scanned_length() {
+        let mut reached = Reached::default();
+        let mut owners = Vec::new();
+        let groups = (0..40).chain((0..40).rev()).chain(30..60);
+        for group in groups {
+            reached.push(&mut owners, Owner::Group(group), Via::Group(group));
+        }
+        for role in [3, 3, 4] {
+            reached.push(&mut owners, Owner::Role(role), Via::Role(role));
+        }
+        let kept: Vec<Owner> = owners.iter().map(|&(owner, _)| owner).collect();
+        let expected: Vec<Owner> = (0..60)
+            .map(Owner::Group)
+            .chain([Owner::Role(3), Owner::Role(4)])
+            .collect();
+        assert_eq!(kept, expected);
     }
 }

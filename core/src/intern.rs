@@ -93,6 +93,17 @@ impl Interner {
 pub(crate) struct Lists {
     items: Vec<u32>,
     ends: Vec<u32>,
+    /// The items of the list being built, once it is longer than
+    /// [`SCANNED`]: a long list (one user in 200,000 groups) is deduplicated
+    /// by hash, not by a scan per item, which made loading it quadratic.
+    seen: HashTable<u32>,
+}
+
+/// Lists up to this long are deduplicated by scanning them (nearly all are).
+const SCANNED: usize = 16;
+
+fn hash_item(item: u32) -> u64 {
+    FxBuildHasher.hash_one(item)
 }
 
 impl Lists {
@@ -100,6 +111,7 @@ impl Lists {
         Self {
             items: Vec::new(),
             ends: Vec::with_capacity(lists),
+            seen: HashTable::new(),
         }
     }
 
@@ -124,13 +136,29 @@ impl Lists {
     /// unless that list already holds it.
     pub(crate) fn add(&mut self, item: u32) {
         let start = self.ends.last().copied().unwrap_or(0) as usize;
-        if !self.items.get(start..).unwrap_or(&[]).contains(&item) {
+        let current = self.items.get(start..).unwrap_or(&[]);
+        if current.len() < SCANNED {
+            if !current.contains(&item) {
+                self.items.push(item);
+            }
+            return;
+        }
+        if self.seen.is_empty() {
+            for &known in current {
+                self.seen
+                    .insert_unique(hash_item(known), known, |&k| hash_item(k));
+            }
+        }
+        let hash = hash_item(item);
+        if self.seen.find(hash, |&known| known == item).is_none() {
+            self.seen.insert_unique(hash, item, |&k| hash_item(k));
             self.items.push(item);
         }
     }
 
     /// Closes the list being built; returns its index.
     pub(crate) fn end(&mut self) -> u32 {
+        self.seen.clear();
         self.ends
             .push(u32::try_from(self.items.len()).unwrap_or(u32::MAX));
         u32::try_from(self.ends.len() - 1).unwrap_or(u32::MAX)
@@ -179,5 +207,22 @@ mod tests {
         assert_eq!(lists.get(2), [3]);
         assert_eq!(lists.get(9), [] as [u32; 0]);
         assert_eq!(lists.of(None), [] as [u32; 0]);
+    }
+
+    #[test]
+    fn long_lists_keep_each_item_once_in_order() {
+        let mut lists = Lists::default();
+        // Past the scanned length, with repeats before and after the switch.
+        let items: Vec<u32> = (0..100).chain((0..100).rev()).chain(50..150).collect();
+        for &item in &items {
+            lists.add(item);
+        }
+        assert_eq!(lists.end(), 0);
+        for item in [7, 7, 8] {
+            lists.add(item);
+        }
+        assert_eq!(lists.end(), 1);
+        assert_eq!(lists.get(0), (0..150).collect::<Vec<u32>>());
+        assert_eq!(lists.get(1), [7, 8]);
     }
 }

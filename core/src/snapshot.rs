@@ -262,6 +262,7 @@ fn build(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
     let catalogue = catalogue(builtin, &doc.resource_types, true)?;
 
     let tenants = tenants(doc)?;
+    admin_options(doc)?;
     let mut admin_groups: Vec<Box<str>> = vec![CAMUNDA_ADMIN.into()];
     admin_groups.extend(
         doc.options
@@ -333,6 +334,34 @@ fn build(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
         implications: Vec::new(),
         catalogues: Vec::new(),
     })
+}
+
+/// `options.adminGroups` and `adminUsers` name ids as every other list does:
+/// not empty, and an admin group is one the snapshot lists (in some source).
+fn admin_options(doc: &SnapshotDoc) -> Fallible<()> {
+    let options = At::ROOT.key("options");
+    let users = options.key("adminUsers");
+    for (i, user) in doc.options.admin_users.iter().enumerate() {
+        non_empty(user, users.index(i))?;
+    }
+    if doc.options.admin_groups.is_empty() {
+        return Ok(());
+    }
+    let mut listed = Interner::default();
+    for groups in core::iter::once(&doc.groups).chain(doc.sources.iter().map(|s| &s.groups)) {
+        for group in groups {
+            listed.insert(&group.id);
+        }
+    }
+    let groups = options.key("adminGroups");
+    for (i, group) in doc.options.admin_groups.iter().enumerate() {
+        let at = groups.index(i);
+        non_empty(group, at)?;
+        if listed.get(group).is_none() {
+            return Err(unknown_group(at.path(), group.clone()).into());
+        }
+    }
+    Ok(())
 }
 
 /// An id of a section (a tenant, a user, a source): not empty, and not listed
@@ -661,9 +690,13 @@ impl SourceContext<'_> {
         }
 
         let index = SourceIndex::build(&rows, users.len(), groups.len(), self.exact_index);
+        let mut admins = Interner::with_capacity(self.admin_groups.len());
+        for admin in self.admin_groups {
+            admins.insert(admin);
+        }
         let admin_groups = group_docs
             .iter()
-            .map(|group| self.admin_groups.iter().any(|admin| **admin == *group.id))
+            .map(|group| admins.get(&group.id).is_some())
             .collect();
         Ok(Source {
             name: name.into(),

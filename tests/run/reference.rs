@@ -220,7 +220,7 @@ impl RawSnapshot {
                 },
                 tenant_checks: self.tenant_checks,
                 authorization_checks: self.authorization_checks,
-                admin_groups: subset(&["g1", "gx"], self.admin_groups),
+                admin_groups: subset(&["g1", "camunda-admin"], self.admin_groups),
                 admin_users: subset(&["u1", "ux"], self.admin_users),
                 ..OptionsDoc::default()
             },
@@ -252,6 +252,16 @@ impl RawSnapshot {
         } else {
             doc.sources = sources;
         }
+        // Admin groups must be listed (`snapshot.unknown_group` otherwise).
+        let listed: Vec<String> = doc
+            .groups
+            .iter()
+            .chain(doc.sources.iter().flat_map(|source| &source.groups))
+            .map(|group| group.id.clone())
+            .collect();
+        doc.options
+            .admin_groups
+            .retain(|group| listed.contains(group));
         doc
     }
 

@@ -154,6 +154,32 @@ pub fn import(dumps: &[Dump], options: &ImportOptions) -> Result<Imported, Impor
             snapshot.sources = sources;
         }
     }
+    // The engine's configured admin groups need not be listed by GET /group
+    // (an identity provider's group); a snapshot lists every group it names.
+    for admin in &options.admin_groups {
+        let listed = snapshot
+            .groups
+            .iter()
+            .chain(snapshot.sources.iter().flat_map(|source| &source.groups))
+            .any(|group| group.id == *admin);
+        if listed || admin.is_empty() {
+            continue;
+        }
+        warnings.push(format!(
+            "admin group `{admin}` is not listed by GET /group; added"
+        ));
+        let group = GroupDoc {
+            id: admin.clone(),
+            ..GroupDoc::default()
+        };
+        if snapshot.sources.is_empty() {
+            snapshot.groups.push(group);
+        } else {
+            for source in &mut snapshot.sources {
+                source.groups.push(group.clone());
+            }
+        }
+    }
     Ok(Imported { snapshot, warnings })
 }
 

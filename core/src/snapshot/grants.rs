@@ -35,6 +35,19 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
         }
         .into());
     }
+    for (field, empty) in [
+        ("adminGroups", doc.options.admin_groups.is_empty()),
+        ("adminUsers", doc.options.admin_users.is_empty()),
+    ] {
+        if !empty {
+            return Err(SnapshotError::ProfileMismatch {
+                path: At::ROOT.key("options").key(field).path(),
+                what: format!("`{field}` (Camunda 7's tenant-check bypass)"),
+                profile: PROFILE,
+            }
+            .into());
+        }
+    }
     let catalogues = catalogues(doc)?;
     let emporix = catalogues.contains(&"emporix");
     let mut builtin = Vec::new();
@@ -95,11 +108,12 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
     }
     let list = At::ROOT.key("accessControls");
     for (i, access_control) in doc.access_controls.iter().enumerate() {
-        unique(
-            &mut data.access_controls,
-            &access_control.id,
-            list.index(i).key("id"),
-        )?;
+        let at = list.index(i);
+        unique(&mut data.access_controls, &access_control.id, at.key("id"))?;
+        let scopes = at.key("scopes");
+        for (j, scope) in access_control.scopes.iter().enumerate() {
+            non_empty(scope, scopes.index(j))?;
+        }
         data.access_control_restricted
             .push(access_control.restricted_to);
     }
@@ -153,6 +167,13 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
                 }
                 .into());
             }
+        }
+        if let Some(legal_entity) = &group.legal_entity {
+            non_empty(legal_entity, at.key("legalEntity"))?;
+        }
+        let restrictions = at.key("restrictions");
+        for (j, restriction) in group.restrictions.iter().enumerate() {
+            non_empty(restriction, restrictions.index(j))?;
         }
         data.group_info.push(GroupInfo {
             user_type: group.user_type,
@@ -239,6 +260,7 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
     for (i, rule) in doc.mapping_rules.iter().enumerate() {
         let at = list.index(i);
         unique(&mut rule_ids, &rule.id, at.key("id"))?;
+        non_empty(&rule.claim_value, at.key("claimValue"))?;
         let claim = ClaimPath::parse(&rule.claim_name).map_err(|reason| {
             SnapshotError::InvalidClaimPath {
                 path: at.key("claimName").path(),
@@ -307,7 +329,8 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
         emporix_rows(doc, &groups, &catalogue, &mut rows);
     }
 
-    let (bundles, bundle_ids, implications) = bundles(doc, &catalogue, emporix)?;
+    let (bundles, bundle_ids, implications) =
+        bundles(doc, &catalogue, &data.access_controls, emporix)?;
     let index = SourceIndex::build(&rows.rows, users.len(), groups.len(), true);
     let source = Source {
         name: super::DEFAULT_SOURCE.into(),
@@ -737,7 +760,12 @@ fn part(catalogue: &Catalogue, check: &CheckDoc, at: At<'_>) -> Fallible<BundleP
     })
 }
 
-fn bundles(doc: &SnapshotDoc, catalogue: &Catalogue, emporix: bool) -> Fallible<Bundles> {
+fn bundles(
+    doc: &SnapshotDoc,
+    catalogue: &Catalogue,
+    known_controls: &Interner,
+    emporix: bool,
+) -> Fallible<Bundles> {
     let mut ids = Interner::default();
     let mut bundles = Vec::new();
     let list = At::ROOT.key("bundles");
@@ -761,6 +789,7 @@ fn bundles(doc: &SnapshotDoc, catalogue: &Catalogue, emporix: bool) -> Fallible<
     let list = At::ROOT.key("domains");
     for (i, domain) in doc.domains.iter().enumerate() {
         let domain_at = list.index(i);
+        non_empty(&domain.base, domain_at.key("base"))?;
         let levels = domain_at.key("levels");
         let mut lower: Option<u32> = None;
         // Levels iterate lowest first: each implies the one below it.
@@ -771,7 +800,7 @@ fn bundles(doc: &SnapshotDoc, catalogue: &Catalogue, emporix: bool) -> Fallible<
             let mut parts = Vec::new();
             for (j, ac) in access_controls.iter().enumerate() {
                 let at = at.index(j);
-                if !doc.access_controls.iter().any(|known| known.id == *ac) {
+                if known_controls.get(ac).is_none() {
                     return Err(SnapshotError::UnknownAccessControl {
                         path: at.path(),
                         id: ac.clone(),
