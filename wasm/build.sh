@@ -16,6 +16,10 @@ rm -rf "$pkg"
 "$root/.tools/bin/wasm-bindgen" --target web --out-dir "$pkg" --out-name writ \
   "$target_dir/wasm32-unknown-unknown/wasm-release/writ_wasm.wasm"
 
+# The stack pointer global, exported so that js/fast.js can restore it after a
+# trap (by its name, which wasm-opt strips below).
+node wasm/export-stack-pointer.mjs "$pkg/writ_bg.wasm" "$pkg/writ_bg.wasm" >/dev/null
+
 # The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must
 # accept them and adds no others, so the output runs wherever the input would.
 # `--merge-similar-functions` first (functions that differ only in constants
@@ -24,6 +28,10 @@ wasm/node_modules/.bin/wasm-opt --merge-similar-functions -Oz --converge --strip
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-multivalue --enable-reference-types \
   "$pkg/writ_bg.wasm" -o "$pkg/writ_bg.wasm"
+
+# fromJson's overloads (with keys it answers a Promise) and the load option
+# types: a namespace merged with the generated class, after it.
+cat wasm/js/load.d.ts >>"$pkg/writ.d.ts"
 
 cp wasm/js/web.js wasm/js/fast.js wasm/js/node.js wasm/js/workerd.js wasm/js/package.json wasm/README.md "$pkg/"
 rm -f "$pkg/.gitignore"

@@ -103,6 +103,24 @@ pub enum SnapshotError {
         access_control: String,
         user_type: &'static str,
     },
+    /// A limit of [`crate::Limits`]; `code` is the limit's (`limit.snapshot_size`).
+    #[error("`{path}`: {message}")]
+    Limit {
+        path: String,
+        code: &'static str,
+        message: String,
+    },
+    #[error("the snapshot is not UTF-8 text: {message}")]
+    InvalidUtf8 { message: String },
+    /// Its sequence is below the one required (or it has none).
+    #[error("`sequence`: {message}")]
+    Rollback { message: String },
+    /// Load options that cannot be used (`options.malformed`).
+    #[error("options: {message}")]
+    Options { message: String },
+    /// The detached signature was refused; `code` is `signature.*`.
+    #[error("signature: {message}")]
+    Signature { code: &'static str, message: String },
 }
 
 impl SnapshotError {
@@ -142,6 +160,10 @@ impl SnapshotError {
             Self::InvalidClaimPath { .. } => "snapshot.invalid_claim_path",
             Self::CustomerGroupConflict { .. } => "snapshot.customer_group_conflict",
             Self::UserTypeMismatch { .. } => "snapshot.user_type_mismatch",
+            Self::Limit { code, .. } | Self::Signature { code, .. } => code,
+            Self::InvalidUtf8 { .. } => "snapshot.invalid_utf8",
+            Self::Rollback { .. } => "snapshot.rollback",
+            Self::Options { .. } => "options.malformed",
         }
     }
 
@@ -149,6 +171,10 @@ impl SnapshotError {
     pub fn path(&self) -> &str {
         match self {
             Self::UnsupportedFormat { .. } => "format",
+            Self::InvalidUtf8 { .. } => ".",
+            Self::Rollback { .. } => "sequence",
+            Self::Signature { .. } => "signature",
+            Self::Options { .. } => "options",
             Self::Malformed { path, .. }
             | Self::DuplicateId { path, .. }
             | Self::EmptyId { path }
@@ -180,7 +206,8 @@ impl SnapshotError {
             | Self::BothMatchers { path }
             | Self::InvalidClaimPath { path, .. }
             | Self::CustomerGroupConflict { path, .. }
-            | Self::UserTypeMismatch { path, .. } => path,
+            | Self::UserTypeMismatch { path, .. }
+            | Self::Limit { path, .. } => path,
         }
     }
 
@@ -233,6 +260,11 @@ pub enum RequestError {
         asked: &'static str,
         snapshot: &'static str,
     },
+    /// A limit of [`crate::Limits`]; `code` is the limit's (`limit.batch_length`).
+    #[error("{message}")]
+    Limit { code: &'static str, message: String },
+    #[error("a request is UTF-8 JSON text: {message}")]
+    InvalidUtf8 { message: String },
 }
 
 /// Inside the core requests fail boxed (a word-wide `Result` is what keeps the
@@ -263,6 +295,8 @@ impl RequestError {
             Self::UnknownEntity { .. } => "request.unknown_access_control",
             Self::GrantsOnly { .. } => "request.grants_only",
             Self::ProfileMismatch { .. } => "request.profile_mismatch",
+            Self::Limit { code, .. } => code,
+            Self::InvalidUtf8 { .. } => "request.invalid_utf8",
         }
     }
 

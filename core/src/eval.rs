@@ -175,6 +175,7 @@ impl Snapshot {
         request: &RequestDoc,
         explain: bool,
     ) -> Result<Verdict, Box<RequestError>> {
+        self.within_limits(request)?;
         // Evaluated anyway: an anonymously authorized request must still be well-formed.
         let verdict = self.decide_request(request, explain)?;
         if request.anonymous_authorized {
@@ -191,6 +192,22 @@ impl Snapshot {
             });
         }
         Ok(verdict)
+    }
+
+    /// `limit.composite_length` for a composite or scope list longer than
+    /// the snapshot's limits allow (found before any of it is decided).
+    fn within_limits(&self, request: &RequestDoc) -> Result<(), Box<RequestError>> {
+        let limit = self.limits.composite_length;
+        for list in [
+            request.any_of.as_ref().map(Vec::len),
+            request.all_of.as_ref().map(Vec::len),
+            request.scopes.as_ref().map(Vec::len),
+        ] {
+            if let Some(len) = list.filter(|&len| len > limit) {
+                return Err(crate::limits::exceeded(4, len, limit).into());
+            }
+        }
+        Ok(())
     }
 
     fn decide_request(

@@ -27,7 +27,8 @@ pub use write::{ObjectWriter, write_str, write_strs, write_u64};
 
 /// Nesting deeper than this is refused (as `serde_json` does), so that a hostile
 /// document cannot exhaust the stack.
-const MAX_DEPTH: u8 = 128;
+/// (The count of levels still allowed reaching 0 is the refusal: 127 levels.)
+const MAX_DEPTH: u8 = crate::limits::MAX_NESTING_DEPTH + 1;
 
 /// A decoding error: the message and, for errors found in the text, where.
 /// Boxed: every field read returns a `Result`, and a word-wide one is what
@@ -42,6 +43,9 @@ struct Placed {
     line: usize,
     /// Bytes of the line read when the error was found (`serde_json`'s column).
     column: usize,
+    /// The code of the limit the text went past (`limit.id_length`), if that
+    /// is what was wrong.
+    limit: Option<&'static str>,
 }
 
 impl Error {
@@ -50,7 +54,19 @@ impl Error {
             message,
             line,
             column,
+            limit: None,
         }))
+    }
+
+    /// The code of the limit exceeded (`limit.nesting_depth`, `limit.id_length`),
+    /// when a limit is what the text broke.
+    pub fn limit(&self) -> Option<&'static str> {
+        self.0.limit
+    }
+
+    fn with_limit(mut self, code: &'static str) -> Self {
+        self.0.limit = Some(code);
+        self
     }
 
     /// The line the error was found on (1-based).
@@ -70,6 +86,7 @@ impl fmt::Display for Error {
             message,
             line,
             column,
+            ..
         } = &*self.0;
         if *line == 0 {
             f.write_str(message)
@@ -269,6 +286,8 @@ pub struct Decoder<'de> {
     index: usize,
     /// Levels of nesting still allowed.
     depth: u8,
+    /// Bytes a string may have (`limit.id_length` beyond).
+    max_string: usize,
     /// Strings with escapes are unescaped into this.
     scratch: String,
 }
@@ -423,6 +442,11 @@ impl<'de> Decoder<'de> {
 
     /// Reads a string (its opening quote, next, included).
     fn scan_string(&mut self) -> Result<Str<'de, '_>, Error> {
+        self.scan_string_within(self.max_string)
+    }
+
+    /// [`Self::scan_string`] of at most `limit` bytes (unescaped).
+    fn scan_string_within(&mut self, limit: usize) -> Result<Str<'de, '_>, Error> {
         let text = self.text;
         let bytes = text.as_bytes();
         self.index += 1;
@@ -444,6 +468,14 @@ impl<'de> Decoder<'de> {
                 None => return Err(self.error("EOF while parsing a string")),
                 Some(b'"') => {
                     self.index += 1;
+                    let len = if escaped {
+                        self.scratch.len() + chunk.len()
+                    } else {
+                        chunk.len()
+                    };
+                    if len > limit {
+                        return Err(self.long_string(len, limit));
+                    }
                     if !escaped {
                         return Ok(Str::Borrowed(chunk));
                     }
@@ -465,6 +497,13 @@ impl<'de> Decoder<'de> {
                 }
             }
         }
+    }
+
+    /// A string of `len` bytes, over the limit.
+    #[cold]
+    fn long_string(&self, len: usize, limit: usize) -> Error {
+        let (code, message) = crate::limits::words(2, len, limit);
+        self.error(&message).with_limit(code)
     }
 
     /// Reads one escape (its backslash was read) into `scratch`.
@@ -725,7 +764,9 @@ impl<'de> Decoder<'de> {
     fn enter(&mut self) -> Result<(), Error> {
         self.depth -= 1;
         if self.depth == 0 {
-            return Err(self.peek_error("recursion limit exceeded"));
+            return Err(self
+                .peek_error("recursion limit exceeded")
+                .with_limit("limit.nesting_depth"));
         }
         self.index += 1;
         Ok(())
@@ -758,9 +799,11 @@ impl<'de> Decoder<'de> {
         }
     }
 
-    /// Reads an object key (its opening quote is next).
+    /// Reads an object key (its opening quote is next). Keys are not held to
+    /// the string limit (`idBytes` bounds values): a struct's are its field
+    /// names, and any other is bounded by the document's size.
     fn key(&mut self) -> Result<&str, Error> {
-        match self.scan_string()? {
+        match self.scan_string_within(usize::MAX)? {
             Str::Borrowed(key) | Str::Copied(key) => Ok(key),
         }
     }
@@ -810,7 +853,18 @@ impl<'de> Decoder<'de> {
             text,
             index: 0,
             depth: MAX_DEPTH,
+            max_string: usize::MAX,
             scratch: String::new(),
+        }
+    }
+
+    /// A decoder that refuses nesting and strings past `limits`.
+    pub(crate) fn limited(text: &'de str, limits: &crate::Limits) -> Self {
+        Self {
+            // `enter` refuses when the count reaches 0: one more than the levels allowed.
+            depth: limits.nesting_depth.min(MAX_DEPTH - 1) + 1,
+            max_string: limits.id_bytes,
+            ..Self::new(text)
         }
     }
 
@@ -874,6 +928,20 @@ impl<'de> Decoder<'de> {
             }
         };
         Err(self.message(format_args!("invalid value: {found}, expected u32")))
+    }
+
+    pub(crate) fn read_u64(&mut self) -> Result<u64, Error> {
+        self.wanted(b"0", "u64")?;
+        let start = self.index;
+        let found = match self.number()? {
+            Number::Unsigned(value) => return Ok(value),
+            Number::Signed(value) => Found::Signed(value),
+            Number::Float(_) => {
+                let text = self.text.get(start..self.index).unwrap_or_default();
+                return Err(self.invalid_type(&Found::Float(text.into()), "u64"));
+            }
+        };
+        Err(self.message(format_args!("invalid value: {found}, expected u64")))
     }
 
     /// A resource type: a name, or an integer id within `u32`.
@@ -1020,12 +1088,12 @@ impl<'de> Decoder<'de> {
             first: true,
             close: b'}',
         };
-        let mut map = Map::default();
+        let mut entries = Vec::new();
         while let Some(key) = items.next_key(self)? {
             let value = self.read_value()?;
-            map.insert(key, value);
+            entries.push((key, value));
         }
-        Ok(map)
+        Ok(entries.into_iter().collect())
     }
 
     /// An object of any values.

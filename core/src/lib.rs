@@ -49,15 +49,19 @@ mod index;
 mod intern;
 pub mod json;
 mod json_path;
+mod limits;
 mod model;
 mod optimize;
 mod prelude;
 mod principal;
+#[cfg(feature = "signatures")]
+pub mod signature;
 pub mod snapshot;
 mod sort;
 pub mod wire;
 
 pub use error::{ImportError, RequestError, SnapshotError};
+pub use limits::{LIMITS, LimitName, Limits, MAX_NESTING_DEPTH};
 pub use principal::Principal;
 
 use wire::{
@@ -74,15 +78,119 @@ pub struct Authorizer {
     snapshot: model::Snapshot,
 }
 
+/// How a snapshot is loaded: the limits it and its requests are held to, and
+/// the oldest `sequence` accepted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    pub limits: Limits,
+    /// A snapshot whose `sequence` is below this, or that has none, is
+    /// refused (`snapshot.rollback`).
+    pub min_sequence: Option<u64>,
+}
+
+impl LoadOptions {
+    /// Reads options from JSON: `{"limits": {"idBytes": 512, …}, "minSequence": 7}`
+    /// (what the JavaScript package's `fromJson` takes besides its keys).
+    ///
+    /// # Errors
+    /// `options.malformed`: not such an object, an unknown option or limit, a
+    /// value that is not a whole number in its range.
+    pub fn from_json(text: &str) -> Result<Self, SnapshotError> {
+        let malformed = |message: String| SnapshotError::Options { message };
+        let map: json::Map = wire::read(text)
+            .map_err(|error| malformed(format!("options are an object: {error}")))?;
+        let mut options = Self::default();
+        let whole = |value: &json::Value, name: &str| -> Result<u64, SnapshotError> {
+            match value {
+                json::Value::Number(text) => text.parse::<u64>().ok(),
+                _ => None,
+            }
+            .ok_or_else(|| malformed(format!("`{name}` must be a whole number")))
+        };
+        for (key, value) in map.iter() {
+            match (key, value) {
+                ("minSequence", json::Value::Null) | ("limits", json::Value::Null) => {}
+                ("minSequence", value) => options.min_sequence = Some(whole(value, key)?),
+                ("limits", json::Value::Object(limits)) => {
+                    for (name, value) in limits.iter() {
+                        let value = usize::try_from(whole(value, name)?).unwrap_or(usize::MAX);
+                        options.limits.set(name, value).map_err(malformed)?;
+                    }
+                }
+                ("limits", _) => return Err(malformed("`limits` must be an object".into())),
+                (other, _) => {
+                    return Err(malformed(format!(
+                        "unknown option `{other}` (expected `limits` or `minSequence`)"
+                    )));
+                }
+            }
+        }
+        Ok(options)
+    }
+}
+
 impl Authorizer {
-    /// Decodes, validates and indexes snapshot JSON.
+    /// Decodes, validates and indexes snapshot JSON, with the default limits.
     ///
     /// # Errors
     /// A [`SnapshotError`] naming the first problem, its path and its code.
     pub fn from_json(text: &str) -> Result<Self, SnapshotError> {
-        Ok(Self {
-            snapshot: snapshot::load(text)?,
-        })
+        Self::from_json_with(text, &LoadOptions::default())
+    }
+
+    /// [`Authorizer::from_json`] with limits and a minimum sequence.
+    ///
+    /// # Errors
+    /// As [`Authorizer::from_json`]; `limit.*` past a limit; `snapshot.rollback`.
+    pub fn from_json_with(text: &str, options: &LoadOptions) -> Result<Self, SnapshotError> {
+        let authorizer = Self {
+            snapshot: snapshot::load(text, &options.limits)?,
+        };
+        authorizer.check_sequence(options.min_sequence)?;
+        Ok(authorizer)
+    }
+
+    /// Loads a snapshot's bytes (as read from a file or the network): the size
+    /// limit is applied before anything else, then the text must be UTF-8.
+    ///
+    /// # Errors
+    /// `limit.snapshot_size`, `snapshot.invalid_utf8`, then as
+    /// [`Authorizer::from_json_with`].
+    pub fn from_bytes(bytes: &[u8], options: &LoadOptions) -> Result<Self, SnapshotError> {
+        if bytes.len() > options.limits.snapshot_bytes {
+            return Err(snapshot::snapshot_too_large(bytes.len(), &options.limits));
+        }
+        let text = core::str::from_utf8(bytes).map_err(|error| SnapshotError::InvalidUtf8 {
+            message: format!(
+                "invalid UTF-8 at byte {} of {}",
+                limits::number(error.valid_up_to() as u64),
+                limits::number(bytes.len() as u64)
+            ),
+        })?;
+        Self::from_json_with(text, options)
+    }
+
+    /// Loads a signed snapshot: `signature` (a detached JWS, see [`signature`])
+    /// must be by one of `keys` over exactly `bytes`; only then is anything
+    /// decoded. With no keys, a signature is not needed (nor checked).
+    ///
+    /// # Errors
+    /// `signature.missing` (keys but no signature), the other `signature.*`
+    /// codes of [`signature::verify`], then as [`Authorizer::from_bytes`].
+    #[cfg(feature = "signatures")]
+    pub fn from_signed(
+        bytes: &[u8],
+        signature: Option<&[u8]>,
+        keys: &[signature::PublicKey],
+        options: &LoadOptions,
+    ) -> Result<Self, SnapshotError> {
+        if !keys.is_empty() {
+            let signature = signature.ok_or_else(|| {
+                signature::missing("a trusted key is configured, but the snapshot has no signature")
+            })?;
+            signature::verify(bytes, signature, keys)?;
+        }
+        Self::from_bytes(bytes, options)
     }
 
     /// Validates and indexes an already decoded snapshot document.
@@ -91,13 +199,59 @@ impl Authorizer {
     /// A [`SnapshotError`] naming the first problem, its path and its code.
     pub fn from_doc(doc: &SnapshotDoc) -> Result<Self, SnapshotError> {
         Ok(Self {
-            snapshot: snapshot::validate(doc)?,
+            snapshot: snapshot::validate(doc, &Limits::default())?,
         })
+    }
+
+    /// `snapshot.rollback` when the snapshot is older than `min` (or has no sequence).
+    ///
+    /// # Errors
+    /// `snapshot.rollback`.
+    pub fn check_sequence(&self, min: Option<u64>) -> Result<(), SnapshotError> {
+        let Some(min) = min else { return Ok(()) };
+        match self.snapshot.sequence {
+            Some(sequence) if sequence >= min => Ok(()),
+            Some(sequence) => Err(SnapshotError::Rollback {
+                message: format!(
+                    "sequence {} is older than {}, the oldest accepted (a rollback)",
+                    limits::number(sequence),
+                    limits::number(min)
+                ),
+            }),
+            None => Err(SnapshotError::Rollback {
+                message: format!(
+                    "the snapshot has no sequence, and only sequence {} or newer is accepted",
+                    limits::number(min)
+                ),
+            }),
+        }
     }
 
     /// The snapshot's free revision label.
     pub fn revision(&self) -> Option<&str> {
         self.snapshot.revision.as_deref()
+    }
+
+    /// The snapshot's monotonic sequence, if it has one.
+    pub fn sequence(&self) -> Option<u64> {
+        self.snapshot.sequence
+    }
+
+    /// The limits the snapshot was loaded with, which bound its requests too.
+    pub fn limits(&self) -> &Limits {
+        &self.snapshot.limits
+    }
+
+    /// Reads a request document (or any wire document asked of this
+    /// snapshot) from JSON text, within the snapshot's limits.
+    ///
+    /// # Errors
+    /// `limit.request_size`, `limit.nesting_depth`, `limit.id_length`,
+    /// `request.malformed`.
+    pub fn decode<T: wire::Decode>(&self, text: &str) -> Result<T, RequestError> {
+        let limits = &self.snapshot.limits;
+        limits.request(text.len())?;
+        wire::decode_limited(text, limits)
     }
 
     /// The snapshot's default profile.
@@ -115,6 +269,7 @@ impl Authorizer {
     /// # Errors
     /// `request.missing_user`, `request.unknown_source`, `request.source_required`.
     pub fn principal(&self, principal: &PrincipalDoc) -> Result<Principal, RequestError> {
+        self.ids_within(&[principal.user.as_deref(), principal.client.as_deref()])?;
         let mut principal = self.snapshot.principal(principal.into())?;
         self.snapshot.prepare(&mut principal);
         Ok(principal)
@@ -154,6 +309,7 @@ impl Authorizer {
         resource_type: &str,
         resource_id: Option<&str>,
     ) -> Result<bool, RequestError> {
+        self.ids_within(&[Some(permission), Some(resource_type), resource_id])?;
         let ty = self.snapshot.resolve_type_name(resource_type)?;
         let check = self.snapshot.resolve_check(ty, permission, resource_id)?;
         self.decide(principal, check)
@@ -169,6 +325,7 @@ impl Authorizer {
         resource_type: &str,
         resource_id: Option<&str>,
     ) -> Result<Resource, RequestError> {
+        self.ids_within(&[Some(resource_type), resource_id])?;
         let ty = self.snapshot.resolve_type_name(resource_type)?;
         let interned = match resource_id {
             None => Interned::One(model::Slot::default()),
@@ -206,6 +363,7 @@ impl Authorizer {
         resource_type: &str,
         resource_id: Option<&str>,
     ) -> Result<Question, RequestError> {
+        self.ids_within(&[Some(permission)])?;
         let resource = self.resource(resource_type, resource_id)?;
         let bits = self
             .snapshot
@@ -260,6 +418,17 @@ impl Authorizer {
         )?)
     }
 
+    /// `limit.id_length` for a string longer than the snapshot's limits allow
+    /// (given to a call directly, not read through [`Authorizer::decode`]).
+    #[inline(never)]
+    fn ids_within(&self, ids: &[Option<&str>]) -> Result<(), RequestError> {
+        let limit = self.snapshot.limits.id_bytes;
+        match ids.iter().flatten().find(|id| id.len() > limit) {
+            Some(id) => Err(limits::exceeded(2, id.len(), limit)),
+            None => Ok(()),
+        }
+    }
+
     /// A single check as a request with no tenant decides it.
     fn decide(&self, principal: &Principal, check: eval::Check<'_>) -> Result<bool, RequestError> {
         Ok(self.snapshot.allowed(principal, check)?)
@@ -276,6 +445,7 @@ impl Authorizer {
         resource_id: Option<&str>,
         tenant_id: Option<&str>,
     ) -> Result<Vec<String>, RequestError> {
+        self.ids_within(&[resource_id, tenant_id])?;
         let ty = self.snapshot.resolve_type(resource_type)?;
         let held = self
             .snapshot
@@ -300,6 +470,7 @@ impl Authorizer {
         permission: &str,
         resource_type: &TypeRef,
     ) -> Result<ListDoc, RequestError> {
+        self.ids_within(&[Some(permission)])?;
         let ty = self.snapshot.resolve_type(resource_type)?;
         Ok(self.snapshot.list(principal, ty, permission)?)
     }

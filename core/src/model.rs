@@ -195,6 +195,10 @@ impl Source {
 #[derive(Debug, Clone)]
 pub(crate) struct Snapshot {
     pub revision: Option<String>,
+    /// The monotonic counter beside `revision`, for refusing rollbacks.
+    pub sequence: Option<u64>,
+    /// What the snapshot was loaded with; they bound its requests too.
+    pub limits: crate::Limits,
     pub profile: ProfileName,
     pub options: Options,
     pub catalogue: Catalogue,

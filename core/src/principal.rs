@@ -194,6 +194,12 @@ principal_ref_from!(
 
 impl Snapshot {
     pub(crate) fn principal(&self, doc: PrincipalRef<'_>) -> Result<Principal, Box<RequestError>> {
+        if let Some(groups) = doc.groups
+            && groups.len() > self.limits.memberships
+        {
+            let limit = self.limits.memberships;
+            return Err(crate::limits::exceeded(3, groups.len(), limit).into());
+        }
         let profile = doc.profile.unwrap_or(self.profile);
         if (profile == ProfileName::Grants) != (self.profile == ProfileName::Grants) {
             return Err(RequestError::ProfileMismatch {

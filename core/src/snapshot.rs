@@ -103,6 +103,7 @@ impl<'a> At<'a> {
 /// are not read (they are empty when loading text).
 pub(crate) struct Parts<'d, 'a> {
     pub doc: &'d SnapshotDoc,
+    pub limits: crate::Limits,
     /// The top-level rows, then each source's.
     pub rows: Vec<Vec<RowDoc<'a>>>,
     pub names: RowNames<'a>,
@@ -121,6 +122,13 @@ pub fn decode(text: &str) -> Result<SnapshotDoc, SnapshotError> {
 /// A shape error, or, for a document of another `format`, that: a newer format
 /// may well fail to parse as this one.
 fn shape_error(text: &str, path: String, error: &Error) -> SnapshotError {
+    if let Some(code) = error.limit() {
+        return SnapshotError::Limit {
+            path,
+            code,
+            message: error.to_string(),
+        };
+    }
     match crate::json::format_of(text) {
         Some(format) if format != FORMAT_VERSION => SnapshotError::UnsupportedFormat {
             found: format,
@@ -137,8 +145,11 @@ fn shape_error(text: &str, path: String, error: &Error) -> SnapshotError {
 ///
 /// # Errors
 /// As [`decode`], then as [`validate`].
-pub(crate) fn load(text: &str) -> Result<Snapshot, SnapshotError> {
-    let mut decoder = Decoder::new(text);
+pub(crate) fn load(text: &str, limits: &crate::Limits) -> Result<Snapshot, SnapshotError> {
+    if text.len() > limits.snapshot_bytes {
+        return Err(snapshot_too_large(text.len(), limits));
+    }
+    let mut decoder = Decoder::limited(text, limits);
     let mut doc = SnapshotDoc::default();
     let mut rows = vec![Vec::new()];
     let mut names = RowNames::new();
@@ -150,10 +161,54 @@ pub(crate) fn load(text: &str) -> Result<Snapshot, SnapshotError> {
         })?;
     build(&Parts {
         doc: &doc,
+        limits: *limits,
         rows,
         names,
     })
     .map_err(|error| *error)
+}
+
+/// `limit.memberships` when one principal (or group, role, mapping rule) has
+/// more than the limit allows.
+pub(crate) fn memberships(limits: &crate::Limits, count: usize, at: At<'_>) -> Fallible<()> {
+    over_limit(3, count, limits.memberships, at)
+}
+
+/// `limit.composite_length` when a bundle or domain level lists more checks
+/// than the limit allows.
+pub(crate) fn composite(limits: &crate::Limits, count: usize, at: At<'_>) -> Fallible<()> {
+    over_limit(4, count, limits.composite_length, at)
+}
+
+fn over_limit(which: usize, count: usize, limit: usize, at: At<'_>) -> Fallible<()> {
+    if count <= limit {
+        return Ok(());
+    }
+    Err(limit_error(which, count, limit, at))
+}
+
+#[cold]
+#[inline(never)]
+fn limit_error(which: usize, count: usize, limit: usize, at: At<'_>) -> Box<SnapshotError> {
+    let (code, message) = crate::limits::words(which, count, limit);
+    SnapshotError::Limit {
+        path: at.path(),
+        code,
+        message,
+    }
+    .into()
+}
+
+/// `limit.snapshot_size`.
+#[cold]
+#[inline(never)]
+pub(crate) fn snapshot_too_large(bytes: usize, limits: &crate::Limits) -> SnapshotError {
+    let (code, message) = crate::limits::words(0, bytes, limits.snapshot_bytes);
+    SnapshotError::Limit {
+        path: ".".into(),
+        code,
+        message,
+    }
 }
 
 /// [`SnapshotDoc`]'s decoder, with the rows of the document and of each source
@@ -217,7 +272,10 @@ fn read_rows<'a>(
 ///
 /// # Errors
 /// The first problem found, in document order, with its path and stable code.
-pub(crate) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
+pub(crate) fn validate(
+    doc: &SnapshotDoc,
+    limits: &crate::Limits,
+) -> Result<Snapshot, SnapshotError> {
     let mut names = RowNames::new();
     let mut rows = Vec::with_capacity(1 + doc.sources.len());
     for list in
@@ -225,7 +283,13 @@ pub(crate) fn validate(doc: &SnapshotDoc) -> Result<Snapshot, SnapshotError> {
     {
         rows.push(list.iter().map(|row| RowDoc::of(row, &mut names)).collect());
     }
-    build(&Parts { doc, rows, names }).map_err(|error| *error)
+    build(&Parts {
+        doc,
+        limits: *limits,
+        rows,
+        names,
+    })
+    .map_err(|error| *error)
 }
 
 /// The rows of the top level (`0`) or of source `i + 1`.
@@ -284,6 +348,7 @@ fn build(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
     };
 
     let context = SourceContext {
+        limits: &parts.limits,
         catalogue: &catalogue,
         tenants: &tenants,
         admin_groups: &options.admin_groups,
@@ -324,6 +389,8 @@ fn build(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
 
     Ok(Snapshot {
         revision: doc.revision.clone(),
+        sequence: doc.sequence,
+        limits: parts.limits,
         profile: doc.profile,
         options,
         catalogue,
@@ -586,6 +653,7 @@ pub(crate) fn type_words(ty: &RowType<'_>) -> String {
 
 /// What every source of a `camunda7`/`optimize` snapshot is validated against.
 struct SourceContext<'c> {
+    limits: &'c crate::Limits,
     catalogue: &'c Catalogue,
     tenants: &'c Interner,
     admin_groups: &'c [Box<str>],
@@ -610,6 +678,7 @@ impl SourceContext<'_> {
         for (i, group) in group_docs.iter().enumerate() {
             let at = list.index(i);
             unique(&mut groups, &group.id, at.key("id"))?;
+            memberships(self.limits, group.tenants.len(), at)?;
             let tenants = at.key("tenants");
             resolve_list(
                 &mut group_tenants,
@@ -634,6 +703,7 @@ impl SourceContext<'_> {
                 .into());
             }
             unique(&mut users, &user.id, at.key("id"))?;
+            memberships(self.limits, user.groups.len() + user.tenants.len(), at)?;
             resolve_list(
                 &mut user_groups,
                 &user.groups,

@@ -75,6 +75,11 @@ pub struct SnapshotDoc {
     /// `grants` (Emporix): dashboard domains per base, by level.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<DomainDoc>,
+    /// Beside `revision`: a counter that only grows from one published snapshot to the next: a
+    /// loader given a minimum (or a host remembering the last it loaded)
+    /// refuses an older one (`snapshot.rollback`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<u64>,
 }
 
 /// The semantics profiles.
@@ -741,9 +746,29 @@ pub struct AssignmentDoc {
 /// # Errors
 /// `request.malformed` with the parser's message.
 pub fn decode<T: Decode>(text: &str) -> Result<T, crate::RequestError> {
-    read(text).map_err(|error| crate::RequestError::Malformed {
-        message: error.to_string(),
-    })
+    decode_limited(text, &crate::Limits::default())
+}
+
+/// [`decode`] with nesting and string lengths bounded by `limits`.
+///
+/// # Errors
+/// `limit.nesting_depth`, `limit.id_length`, `request.malformed`.
+pub fn decode_limited<T: Decode>(
+    text: &str,
+    limits: &crate::Limits,
+) -> Result<T, crate::RequestError> {
+    let mut decoder = crate::json::Decoder::limited(text, limits);
+    T::read(&mut decoder)
+        .and_then(|value| decoder.finish().map(|()| value))
+        .map_err(|error| match error.limit() {
+            Some(code) => crate::RequestError::Limit {
+                code,
+                message: error.to_string(),
+            },
+            None => crate::RequestError::Malformed {
+                message: error.to_string(),
+            },
+        })
 }
 
 /// Reads one wire document from JSON text; nothing but whitespace may follow it.

@@ -4,8 +4,10 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use writ_core::Authorizer;
 use writ_core::wire::RequestDoc;
+use writ_core::{Authorizer, RequestError};
+
+use crate::io::{CliError, Output};
 
 const ORGANISATION: &str = include_str!("../demo/org.json");
 const REQUESTS: &str = include_str!("../demo/requests.jsonl");
@@ -25,15 +27,10 @@ pub(crate) fn summary(authorizer: &Authorizer) -> String {
     )
 }
 
-pub(crate) fn run() -> anyhow::Result<ExitCode> {
-    let authorizer = Authorizer::from_json(ORGANISATION).map_err(|error| {
-        anyhow::anyhow!(
-            "the embedded organisation is invalid: {} {error}",
-            error.code()
-        )
-    })?;
-    println!("writ demo: the embedded example organisation (host/demo/org.json)");
-    println!("{}\n", summary(&authorizer));
+pub(crate) fn run(out: &mut Output) -> Result<ExitCode, CliError> {
+    let authorizer = Authorizer::from_json(ORGANISATION)?;
+    out.line("writ demo: the embedded example organisation (host/demo/org.json)")?;
+    out.line(&format!("{}\n", summary(&authorizer)))?;
     let mut rows = vec![[
         "user".to_owned(),
         "asks".into(),
@@ -42,12 +39,15 @@ pub(crate) fn run() -> anyhow::Result<ExitCode> {
         "why (deciding rows)".into(),
     ]];
     for line in REQUESTS.lines().filter(|line| !line.trim().is_empty()) {
-        let request: RequestDoc = writ_core::wire::decode(line)?;
-        let decision = authorizer
-            .explain(&request)
-            .map_err(|error| anyhow::anyhow!("{} {error}", error.code()))?;
+        let demo_error =
+            |error: RequestError| CliError::input(error.code(), format!("{line}: {error}"));
+        let request: RequestDoc = writ_core::wire::decode(line).map_err(demo_error)?;
+        let decision = authorizer.explain(&request).map_err(demo_error)?;
         let Some(explanation) = decision.explanation else {
-            anyhow::bail!("no explanation for {line}");
+            return Err(CliError::input(
+                "demo.unexplained",
+                format!("no explanation for {line}"),
+            ));
         };
         let why = if explanation.rows.is_empty() {
             explanation.reason
@@ -66,10 +66,10 @@ pub(crate) fn run() -> anyhow::Result<ExitCode> {
             why,
         ]);
     }
-    print!("{}", table(&rows));
-    println!(
-        "\nTry: writ explain host/demo/org.json --user gonzo --permission READ --resource-type PROCESS_DEFINITION --resource-id invoice"
-    );
+    out.text(&table(&rows))?;
+    out.line(
+        "\nTry: writ explain host/demo/org.json --user gonzo --permission READ --resource-type PROCESS_DEFINITION --resource-id invoice",
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,24 +1,22 @@
 //! `writ`: decide, explain and list authorization questions over a snapshot.
 
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use writ_core::import::camunda7 as import7;
+use writ_core::signature::{PrivateKey, PublicKey};
 use writ_core::wire::{
     AssignmentDoc, DecisionDoc, Encode, ErrorLine, PermissionsDoc, PrincipalDoc, ProfileName,
     RequestDoc, RevokeMode, TypeRef,
 };
-use writ_core::{Authorizer, RequestError};
+use writ_core::{Authorizer, LoadOptions, RequestError};
 
 mod demo;
+mod io;
 
-/// Exit code for a single check that was denied.
-const EXIT_DENIED: u8 = 1;
-/// Exit code for usage errors and bad input (snapshot, request, dump).
-const EXIT_INPUT: u8 = 2;
+use io::{CliError, EXIT_DENIED, EXIT_INPUT, Line, Output};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,8 +35,11 @@ const EXIT_INPUT: u8 = 2;
         writ check org.json --explain < requests.jsonl\n  \
         writ permissions org.json --user kermit --resource-type 6 --resource-id invoice\n  \
         writ list org.json --user kermit --permission READ_HISTORY --resource-type 6 --profile optimize\n  \
-        writ import camunda7 engine-dump.json -o org.json\n\n\
-        Exit codes: 0 success (a single check: allowed), 1 a single check denied, 2 usage or input error."
+        writ import camunda7 engine-dump.json -o org.json\n  \
+        writ keygen --out release && writ sign org.json --key release.key && writ validate org.json --verify-key release.pub\n\n\
+        Exit codes: 0 success (a single check: allowed), 1 a single check denied (or an assignment refused), \
+        2 usage or input error (a file, a snapshot, a request, a signature), 3 the output could not be written. \
+        Errors are one line on stderr: `writ: error[code]: message`."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,8 +52,8 @@ enum Command {
     Demo,
     /// Check that a snapshot loads; print a summary, or the first error with its path and code
     Validate {
-        /// The snapshot file (`-` for stdin)
-        snapshot: PathBuf,
+        #[command(flatten)]
+        input: SnapshotArgs,
     },
     /// Decide one request from flags, or JSON lines from stdin (one decision per line, in order)
     #[command(
@@ -63,7 +64,8 @@ enum Command {
         and instead of permission/resourceType/resourceId, anyOf or allOf: a list of \
         {permission, resourceType, resourceId}. anyOf is ordered: the first check that matches a row decides.\n\n\
         A decision line is {\"allowed\":true|false}, plus rule, reason, level and rows with --explain. \
-        A malformed line yields {\"error\":{\"code\":…,\"message\":…}} and the rest continue."
+        A line that cannot be answered — not JSON, not UTF-8, longer than the requestBytes limit, an unknown \
+        permission — yields {\"error\":{\"code\":…,\"message\":…}} and the rest continue."
     )]
     Check {
         #[command(flatten)]
@@ -79,8 +81,8 @@ enum Command {
     },
     /// Every permission a user holds on one resource (one call gates a whole toolbar)
     Permissions {
-        /// The snapshot file
-        snapshot: PathBuf,
+        #[command(flatten)]
+        input: SnapshotArgs,
         #[command(flatten)]
         principal: PrincipalArgs,
         #[arg(long, value_name = "TYPE")]
@@ -92,8 +94,8 @@ enum Command {
     },
     /// Which resources of a type a list view may show: all, all except some ids, or only some ids
     List {
-        /// The snapshot file
-        snapshot: PathBuf,
+        #[command(flatten)]
+        input: SnapshotArgs,
         #[command(flatten)]
         principal: PrincipalArgs,
         #[arg(long)]
@@ -103,15 +105,15 @@ enum Command {
     },
     /// What tokens would carry: Management Identity's permissions.{audience} claim, Emporix's scopes
     Claims {
-        /// The snapshot file
-        snapshot: PathBuf,
+        #[command(flatten)]
+        input: SnapshotArgs,
         #[command(flatten)]
         principal: PrincipalArgs,
     },
     /// Whether a proposed Emporix assignment keeps the invariants (exit 1 when refused)
     Assign {
-        /// The snapshot file
-        snapshot: PathBuf,
+        #[command(flatten)]
+        input: SnapshotArgs,
         /// The group assigned to
         #[arg(long)]
         group: String,
@@ -121,6 +123,34 @@ enum Command {
         /// An access control to attach to the group
         #[arg(long)]
         access_control: Option<String>,
+    },
+    /// Make an Ed25519 key pair for signing snapshots: PREFIX.key (private) and PREFIX.pub (public)
+    #[command(
+        long_about = "Make an Ed25519 key pair for signing snapshots: PREFIX.key (private, written readable by its owner only) \
+        and PREFIX.pub (public, what loaders trust with --verify-key). Both are JWKs (RFC 8037) whose `kid` is the key's \
+        RFC 7638 thumbprint; a signature names the `kid` of the key that made it, so that keys can rotate. \
+        Existing files are not overwritten."
+    )]
+    Keygen {
+        /// Where to write the pair: PREFIX.key and PREFIX.pub
+        #[arg(long, value_name = "PREFIX")]
+        out: PathBuf,
+    },
+    /// Sign a snapshot: a detached JWS (EdDSA, unencoded payload) over its exact bytes, in SNAPSHOT.sig
+    #[command(
+        long_about = "Sign a snapshot: a detached JWS (RFC 7515 with RFC 7797's unencoded payload, alg EdDSA) over the \
+        snapshot's exact bytes, written to SNAPSHOT.sig (or --output). The snapshot is validated first: writ never \
+        signs a snapshot that would not load. Verify with any command's --verify-key, or any JOSE library."
+    )]
+    Sign {
+        /// The snapshot file
+        snapshot: PathBuf,
+        /// The private key (from `writ keygen`)
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// Where to write the signature (default: SNAPSHOT.sig)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Build a snapshot from another system's export
     #[command(subcommand)]
@@ -139,6 +169,58 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+}
+
+/// Where a snapshot comes from and what it must satisfy to be loaded.
+#[derive(Debug, Args)]
+struct SnapshotArgs {
+    /// The snapshot file (`-` for stdin)
+    snapshot: PathBuf,
+    /// Require a signature by this public key (repeatable: any of them may have signed)
+    #[arg(long, value_name = "FILE")]
+    verify_key: Vec<PathBuf>,
+    /// The detached signature (default: SNAPSHOT.sig; needed with --verify-key)
+    #[arg(long, value_name = "FILE")]
+    signature: Option<PathBuf>,
+    /// Refuse a snapshot whose `sequence` is older than N, or that has none (a rollback)
+    #[arg(long, value_name = "N")]
+    min_sequence: Option<u64>,
+    /// Set a limit, NAME=VALUE (repeatable): snapshotBytes (256M), requestBytes (1M), idBytes (4K),
+    /// memberships (1M), compositeLength (1024), batchLength (100000), nestingDepth (127);
+    /// VALUE takes a K, M or G suffix (powers of 1024)
+    #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = parse_limit)]
+    limits: Vec<(String, usize)>,
+}
+
+/// `requestBytes=2M`.
+fn parse_limit(text: &str) -> Result<(String, usize), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, not `{text}`"))?;
+    if writ_core::Limits::default().get(name).is_none() {
+        let names: Vec<&str> = writ_core::LIMITS.iter().map(|limit| limit.name).collect();
+        return Err(format!(
+            "unknown limit `{name}` (one of {})",
+            names.join(", ")
+        ));
+    }
+    let (digits, scale) = [('K', 10), ('M', 20), ('G', 30)]
+        .into_iter()
+        .find_map(|(suffix, shift)| {
+            value
+                .strip_suffix(suffix)
+                .or_else(|| value.strip_suffix(suffix.to_ascii_lowercase()))
+                .map(|digits| (digits, 1usize << shift))
+        })
+        .unwrap_or((value, 1));
+    let number: usize = digits
+        .parse()
+        .map_err(|_| format!("`{value}` is not a whole number (with an optional K, M or G)"))?;
+    let value = number
+        .checked_mul(scale)
+        .ok_or_else(|| format!("`{value}` is too large"))?;
+    writ_core::Limits::default().set(name, value)?;
+    Ok((name.to_owned(), value))
 }
 
 #[derive(Debug, Subcommand)]
@@ -253,8 +335,8 @@ struct PrincipalArgs {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// The snapshot file
-    snapshot: PathBuf,
+    #[command(flatten)]
+    input: SnapshotArgs,
     /// The user who asks (without it or --client, requests are read as JSON lines from stdin)
     #[arg(long, requires_all = ["permission", "resource_type"])]
     user: Option<String>,
@@ -337,31 +419,29 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(error) => {
-            eprintln!("writ: {error:#}");
-            ExitCode::from(EXIT_INPUT)
-        }
+        Err(error) => error.report(),
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {
-        Command::Demo => demo::run(),
-        Command::Validate { snapshot } => {
-            let authorizer = load(&snapshot)?;
-            println!("{}", demo::summary(&authorizer));
-            Ok(ExitCode::SUCCESS)
+fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    let mut out = Output::new();
+    let code = match cli.command {
+        Command::Demo => demo::run(&mut out)?,
+        Command::Validate { input } => {
+            let authorizer = load(&input)?;
+            out.line(&demo::summary(&authorizer))?;
+            ExitCode::SUCCESS
         }
-        Command::Check { query, explain } => check(&query, explain),
-        Command::Explain { query } => check(&query, true),
+        Command::Check { query, explain } => check(&query, explain, &mut out)?,
+        Command::Explain { query } => check(&query, true, &mut out)?,
         Command::Permissions {
-            snapshot,
+            input,
             principal,
             resource_type,
             resource_id,
             tenant_id,
         } => {
-            let authorizer = load(&snapshot)?;
+            let authorizer = load(&input)?;
             let held = authorizer
                 .principal(&principal.into_doc())
                 .and_then(|principal| {
@@ -373,53 +453,57 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     )?;
                     Ok(PermissionsDoc { permissions: held })
                 });
-            answer(held)
+            answer(held, &mut out)?
         }
         Command::List {
-            snapshot,
+            input,
             principal,
             permission,
             resource_type,
         } => {
-            let authorizer = load(&snapshot)?;
+            let authorizer = load(&input)?;
             let view = authorizer
                 .principal(&principal.into_doc())
                 .and_then(|principal| {
                     authorizer.list(&principal, &permission, &type_ref(&resource_type))
                 });
-            answer(view)
+            answer(view, &mut out)?
         }
-        Command::Claims {
-            snapshot,
-            principal,
-        } => {
-            let authorizer = load(&snapshot)?;
+        Command::Claims { input, principal } => {
+            let authorizer = load(&input)?;
             answer(
                 authorizer
                     .principal(&principal.into_doc())
                     .map(|principal| authorizer.claims(&principal)),
-            )
+                &mut out,
+            )?
         }
         Command::Assign {
-            snapshot,
+            input,
             group,
             user,
             access_control,
         } => {
-            let authorizer = load(&snapshot)?;
+            let authorizer = load(&input)?;
             let result = authorizer.check_assignment(&AssignmentDoc {
                 user,
                 group,
                 access_control,
             });
             let allowed = result.as_ref().is_ok_and(|decision| decision.allowed);
-            let code = answer(result)?;
-            Ok(if code == ExitCode::SUCCESS && !allowed {
+            let code = answer(result, &mut out)?;
+            if code == ExitCode::SUCCESS && !allowed {
                 ExitCode::from(EXIT_DENIED)
             } else {
                 code
-            })
+            }
         }
+        Command::Keygen { out: prefix } => keygen(&prefix, &mut out)?,
+        Command::Sign {
+            snapshot,
+            key,
+            output,
+        } => sign(&snapshot, &key, output.as_deref(), &mut out)?,
         Command::Import(ImportCommand::Camunda7 {
             dumps,
             output,
@@ -434,7 +518,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tenant_checks,
             admin_groups,
             revision,
-        ),
+        )?,
         Command::Import(ImportCommand::Camunda8 {
             dump,
             output,
@@ -442,10 +526,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             authorization_checks,
             revision,
         }) => {
-            let text = std::fs::read_to_string(&dump)
-                .with_context(|| format!("cannot read `{}`", dump.display()))?;
+            let text = read_dump(&dump)?;
             let parsed = writ_core::import::camunda8::parse_dump(&text).map_err(|error| {
-                anyhow::anyhow!("error[{}]: {}: {error}", error.code(), dump.display())
+                CliError::input(error.code(), format!("{}: {error}", dump.display()))
             })?;
             let options = writ_core::import::camunda8::ImportOptions {
                 revision,
@@ -453,8 +536,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 authorization_checks: Some(authorization_checks == Switch::On),
             };
             let imported = writ_core::import::camunda8::import(&parsed, &options)
-                .map_err(|error| anyhow::anyhow!("error[{}]: {error}", error.code()))?;
-            write_imported(imported.snapshot, &imported.warnings, &output)
+                .map_err(|error| CliError::input(error.code(), error.to_string()))?;
+            write_imported(imported.snapshot, &imported.warnings, &output)?
         }
         Command::Generate {
             users,
@@ -469,38 +552,206 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 authorizations,
                 ..writ_core::generate::Shape::BENCH
             };
-            let text = serde_json::to_string(&writ_core::generate::camunda7(shape, seed))?;
+            let text = serde_json::to_string(&writ_core::generate::camunda7(shape, seed))
+                .map_err(|error| CliError::input("generate.failed", error.to_string()))?;
             match output {
-                Some(path) => std::fs::write(&path, text)
-                    .with_context(|| format!("cannot write `{}`", path.display()))?,
-                None => println!("{text}"),
+                Some(path) => io::write_file(&path, text.as_bytes())?,
+                None => out.line(&text)?,
             }
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
-    }
+    };
+    out.flush()?;
+    Ok(code)
 }
 
-/// Loads a snapshot, reporting a rejection as `error[code]: message`.
-fn load(path: &Path) -> anyhow::Result<Authorizer> {
-    let text = if path.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin()).context("cannot read the snapshot from stdin")?
-    } else {
-        std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read `{}`", path.display()))?
+/// Reads, verifies and loads a snapshot as its arguments say: the size limit
+/// while reading, the signature over the bytes read, then decoding within the
+/// limits, then the minimum sequence.
+fn load(args: &SnapshotArgs) -> Result<Authorizer, CliError> {
+    let mut options = LoadOptions {
+        min_sequence: args.min_sequence,
+        ..LoadOptions::default()
     };
-    Authorizer::from_json(&text)
-        .map_err(|error| anyhow::anyhow!("error[{}]: {}: {error}", error.code(), path.display()))
+    for (name, value) in &args.limits {
+        options
+            .limits
+            .set(name, *value)
+            .map_err(|message| CliError::input("usage.limit", message))?;
+    }
+    let path = &args.snapshot;
+    let limits = options.limits;
+    let bytes = io::read_bounded(path, "the snapshot", limits.snapshot_bytes, |_| {
+        let error = writ_core::SnapshotError::Limit {
+            path: ".".into(),
+            code: "limit.snapshot_size",
+            message: format!(
+                "more than {0} bytes of snapshot text: over the limit `snapshotBytes` of {0}",
+                limits.snapshot_bytes
+            ),
+        };
+        located(path, error)
+    })?;
+    let keys = args
+        .verify_key
+        .iter()
+        .map(|key| {
+            let text = io::read_utf8(key, "the public key", 64 << 10, "key.malformed")?;
+            PublicKey::from_jwk(&text).map_err(|error| {
+                CliError::input(error.code(), format!("{}: {error}", key.display()))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let signature = match (&args.signature, keys.is_empty()) {
+        (Some(file), _) => Some(read_signature(file)?),
+        (None, true) => None,
+        (None, false) if path.as_os_str() == "-" => {
+            return Err(CliError::input(
+                "signature.missing",
+                "a snapshot read from stdin needs --signature FILE to be verified",
+            ));
+        }
+        (None, false) => {
+            let mut default = path.clone().into_os_string();
+            default.push(".sig");
+            let default = PathBuf::from(default);
+            match std::fs::metadata(&default) {
+                Ok(_) => Some(read_signature(&default)?),
+                Err(_) => None, // `signature.missing`, from the core
+            }
+        }
+    };
+    Authorizer::from_signed(&bytes, signature.as_deref(), &keys, &options)
+        .map_err(|error| located(path, error))
+}
+
+fn read_signature(path: &Path) -> Result<Vec<u8>, CliError> {
+    io::read_bounded(path, "the signature", 64 << 10, |_| {
+        CliError::input(
+            "signature.malformed",
+            format!("{}: a signature is far smaller than 64 KB", path.display()),
+        )
+    })
+}
+
+/// A snapshot error, naming the file: `org.json: `users[0]`: …`.
+fn located(path: &Path, error: writ_core::SnapshotError) -> CliError {
+    CliError::input(error.code(), format!("{}: {error}", path.display()))
+}
+
+fn keygen(prefix: &Path, out: &mut Output) -> Result<ExitCode, CliError> {
+    let with = |extension: &str| {
+        let mut path = prefix.as_os_str().to_owned();
+        path.push(extension);
+        PathBuf::from(path)
+    };
+    let (private, public) = (with(".key"), with(".pub"));
+    for path in [&private, &public] {
+        if path.exists() {
+            return Err(CliError::input(
+                "io.exists",
+                format!(
+                    "`{}` exists; writ keygen does not overwrite keys",
+                    path.display()
+                ),
+            ));
+        }
+    }
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed)
+        .map_err(|error| CliError::input("io.random", format!("no system randomness: {error}")))?;
+    let key = PrivateKey::from_seed(seed);
+    write_private(&private, format!("{}\n", key.to_jwk()).as_bytes())?;
+    io::write_file(
+        &public,
+        format!("{}\n", key.public_key().to_jwk()).as_bytes(),
+    )?;
+    out.line(&format!(
+        "wrote {} (keep it secret) and {}; key id {}",
+        private.display(),
+        public.display(),
+        key.public_key().kid()
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A private key's file: created new, readable by its owner only.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let described = format!("`{}`", path.display());
+    options
+        .open(path)
+        .and_then(|mut file| file.write_all(bytes))
+        .map_err(|error| CliError::write(&described, &error))
+}
+
+fn sign(
+    snapshot: &Path,
+    key: &Path,
+    output: Option<&Path>,
+    out: &mut Output,
+) -> Result<ExitCode, CliError> {
+    let key_text = io::read_utf8(key, "the private key", 64 << 10, "key.malformed")?;
+    let key = PrivateKey::from_jwk(&key_text)
+        .map_err(|error| CliError::input(error.code(), format!("{}: {error}", key.display())))?;
+    let limit = writ_core::Limits::default().snapshot_bytes;
+    let bytes = io::read_bounded(snapshot, "the snapshot", limit, |_| {
+        CliError::input(
+            "limit.snapshot_size",
+            format!(
+                "{}: more than {limit} bytes of snapshot text: over the limit `snapshotBytes` of {limit}",
+                snapshot.display()
+            ),
+        )
+    })?;
+    // Never sign what would not load.
+    let authorizer = Authorizer::from_bytes(&bytes, &LoadOptions::default())
+        .map_err(|error| located(snapshot, error))?;
+    let target = match output {
+        Some(path) => path.to_owned(),
+        None if snapshot.as_os_str() == "-" => {
+            return Err(CliError::input(
+                "usage.output",
+                "a snapshot read from stdin needs --output FILE for its signature",
+            ));
+        }
+        None => {
+            let mut path = snapshot.as_os_str().to_owned();
+            path.push(".sig");
+            PathBuf::from(path)
+        }
+    };
+    io::write_file(&target, format!("{}\n", key.sign(&bytes)).as_bytes())?;
+    out.line(&format!(
+        "wrote {}: signed by key {} ({})",
+        target.display(),
+        key.public_key().kid(),
+        demo::summary(&authorizer)
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An import dump's text (at most 1 GiB).
+fn read_dump(path: &Path) -> Result<String, CliError> {
+    io::read_utf8(path, "the dump", 1 << 30, "import.invalid_utf8")
 }
 
 /// Prints a one-shot answer, or its error as an error line (exit 2).
-fn answer<T: Encode>(result: Result<T, RequestError>) -> anyhow::Result<ExitCode> {
+fn answer<T: Encode>(
+    result: Result<T, RequestError>,
+    out: &mut Output,
+) -> Result<ExitCode, CliError> {
     match result {
         Ok(value) => {
-            println!("{}", value.to_json());
+            out.line(&value.to_json())?;
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
-            println!("{}", error_line(&error));
+            out.line(&error_line(&error))?;
             Ok(ExitCode::from(EXIT_INPUT))
         }
     }
@@ -529,12 +780,12 @@ fn decide(
     }
 }
 
-fn check(query: &CheckArgs, explain: bool) -> anyhow::Result<ExitCode> {
-    let authorizer = load(&query.snapshot)?;
+fn check(query: &CheckArgs, explain: bool, out: &mut Output) -> Result<ExitCode, CliError> {
+    let authorizer = load(&query.input)?;
     if let Some(request) = query.request() {
         return Ok(match decide(&authorizer, &request, explain) {
             Ok(decision) => {
-                println!("{}", decision.to_json());
+                out.line(&decision.to_json())?;
                 if decision.allowed {
                     ExitCode::SUCCESS
                 } else {
@@ -542,39 +793,55 @@ fn check(query: &CheckArgs, explain: bool) -> anyhow::Result<ExitCode> {
                 }
             }
             Err(error) => {
-                println!("{}", error_line(&error));
+                out.line(&error_line(&error))?;
                 ExitCode::from(EXIT_INPUT)
             }
         });
     }
     let input = BufReader::with_capacity(64 * 1024, std::io::stdin().lock());
-    stream(&authorizer, explain, input, std::io::stdout().lock())?;
+    stream(&authorizer, explain, input, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// One decision line per request line, in order, in constant memory. Output is
 /// flushed whenever the input has nothing more buffered, so `writ check` works
-/// both for bulk pipes and as an interactive coprocess.
+/// both for bulk pipes and as an interactive coprocess. A line that cannot be
+/// answered — too long, not UTF-8, not a request — is an error line, and the
+/// stream goes on.
 fn stream<R: Read>(
     authorizer: &Authorizer,
     explain: bool,
     mut input: BufReader<R>,
-    output: impl Write,
-) -> anyhow::Result<()> {
-    let mut output = BufWriter::with_capacity(64 * 1024, output);
-    let mut line = String::new();
+    out: &mut Output,
+) -> Result<(), CliError> {
+    let limit = authorizer.limits().request_bytes;
+    let mut scratch = Vec::new();
     let mut written = String::new();
     loop {
         // Nothing buffered means the next read may block: answer what we have first.
         if input.buffer().is_empty() {
-            output.flush()?;
+            out.flush()?;
         }
-        line.clear();
-        if input.read_line(&mut line).context("cannot read stdin")? == 0 {
-            break;
-        }
-        let answer = writ_core::wire::decode::<RequestDoc>(&line)
-            .and_then(|request| decide(authorizer, &request, explain));
+        let line = io::next_line(&mut input, limit, &mut scratch)
+            .map_err(|error| CliError::read("standard input", &error))?;
+        let answer = match line {
+            None => break,
+            Some(Line::TooLong(length)) => Err(authorizer
+                .limits()
+                .request(length)
+                .err()
+                .unwrap_or_else(|| RequestError::Malformed {
+                    message: "the line is too long".into(),
+                })),
+            Some(Line::Text(bytes)) => match std::str::from_utf8(&bytes) {
+                Ok(text) => authorizer
+                    .decode::<RequestDoc>(text)
+                    .and_then(|request| decide(authorizer, &request, explain)),
+                Err(error) => Err(RequestError::InvalidUtf8 {
+                    message: format!("invalid UTF-8 at byte {} of the line", error.valid_up_to()),
+                }),
+            },
+        };
         written.clear();
         match answer {
             Ok(decision) => decision.write_json(&mut written),
@@ -583,10 +850,8 @@ fn stream<R: Read>(
             }
             .write_json(&mut written),
         }
-        written.push('\n');
-        output.write_all(written.as_bytes())?;
+        out.line(&written)?;
     }
-    output.flush()?;
     Ok(())
 }
 
@@ -597,13 +862,12 @@ fn import_camunda7(
     tenant_checks: Switch,
     admin_groups: Vec<String>,
     revision: Option<String>,
-) -> anyhow::Result<ExitCode> {
+) -> Result<ExitCode, CliError> {
     let mut parsed = Vec::with_capacity(dumps.len());
     for path in dumps {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        let text = read_dump(path)?;
         let dump = import7::parse_dump(&text).map_err(|error| {
-            anyhow::anyhow!("error[{}]: {}: {error}", error.code(), path.display())
+            CliError::input(error.code(), format!("{}: {error}", path.display()))
         })?;
         parsed.push(dump);
     }
@@ -618,7 +882,7 @@ fn import_camunda7(
         revision,
     };
     let imported = import7::import(&parsed, &options)
-        .map_err(|error| anyhow::anyhow!("error[{}]: {error}", error.code()))?;
+        .map_err(|error| CliError::input(error.code(), error.to_string()))?;
     write_imported(imported.snapshot, &imported.warnings, output)
 }
 
@@ -627,20 +891,27 @@ fn write_imported(
     snapshot: writ_core::wire::SnapshotDoc,
     warnings: &[String],
     output: &Path,
-) -> anyhow::Result<ExitCode> {
+) -> Result<ExitCode, CliError> {
+    use std::io::Write as _;
+    let mut stderr = std::io::stderr().lock();
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        let _ = writeln!(stderr, "warning: {warning}");
     }
     // Never write a snapshot that would not load.
     let authorizer = Authorizer::from_doc(&snapshot).map_err(|error| {
-        anyhow::anyhow!(
-            "error[{}]: the imported snapshot is invalid: {error}",
-            error.code()
+        CliError::input(
+            error.code(),
+            format!("the imported snapshot is invalid: {error}"),
         )
     })?;
-    let text = serde_json::to_string_pretty(&snapshot)?;
-    std::fs::write(output, text + "\n")
-        .with_context(|| format!("cannot write `{}`", output.display()))?;
-    eprintln!("wrote {}: {}", output.display(), demo::summary(&authorizer));
+    let text = serde_json::to_string_pretty(&snapshot)
+        .map_err(|error| CliError::input("import.malformed", error.to_string()))?;
+    io::write_file(output, (text + "\n").as_bytes())?;
+    let _ = writeln!(
+        stderr,
+        "wrote {}: {}",
+        output.display(),
+        demo::summary(&authorizer)
+    );
     Ok(ExitCode::SUCCESS)
 }

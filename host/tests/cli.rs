@@ -14,6 +14,11 @@ use std::process::{Command, Output, Stdio};
 const ORG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/org.json");
 
 fn writ(args: &[&str], stdin: &str) -> Output {
+    writ_bytes(args, stdin.as_bytes())
+}
+
+/// Runs `writ` with `stdin` as its standard input, whatever the bytes.
+fn writ_bytes(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_writ"))
         .args(args)
         .stdin(Stdio::piped())
@@ -25,7 +30,7 @@ fn writ(args: &[&str], stdin: &str) -> Output {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(stdin.as_bytes())
+        .write_all(stdin)
         .expect("write stdin");
     child.wait_with_output().expect("writ finishes")
 }
@@ -460,4 +465,284 @@ fn assign_checks_emporix_invariants() {
     );
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stdout(&unknown).contains("request.unknown_group"));
+}
+
+/// Runs `writ` with stdout going to `stdout` (a file, `/dev/full`, …).
+fn writ_to(args: &[&str], stdout: std::fs::File) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_writ"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("writ runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The run failed with `status` and its one error line names `code`.
+#[track_caller]
+fn assert_failed(output: &Output, status: i32, code: &str) {
+    assert_eq!(output.status.code(), Some(status), "{}", stderr(output));
+    assert!(
+        stderr(output).starts_with(&format!("writ: error[{code}]: ")),
+        "{}",
+        stderr(output)
+    );
+    assert_eq!(stderr(output).lines().count(), 1, "{}", stderr(output));
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_full_device_is_a_coded_error_not_a_panic() {
+    for args in [
+        &["validate", ORG][..],
+        &["demo"],
+        &[&["check", ORG, "--user", "kermit"][..], READ_INVOICE].concat(),
+        &[
+            "generate",
+            "--users",
+            "10",
+            "--groups",
+            "2",
+            "--authorizations",
+            "10",
+        ],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let output = writ_to(args, full);
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output)
+                .starts_with("writ: error[io.write_failed]: cannot write standard output"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_a_coded_error_not_a_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_writ"))
+        .args(["check", ORG])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("writ starts");
+    drop(child.stdout.take()); // the reader goes away
+    let line = r#"{"user":"kermit","permission":"READ","resourceType":"PROCESS_DEFINITION","resourceId":"invoice"}"#;
+    let mut stdin = child.stdin.take().expect("stdin");
+    // Enough lines to fill any pipe buffer; writing may fail once writ has exited.
+    for _ in 0..20_000 {
+        if writeln!(stdin, "{line}").is_err() {
+            break;
+        }
+    }
+    drop(stdin);
+    let output = child.wait_with_output().expect("writ finishes");
+    assert_failed(&output, 3, "io.write_failed");
+}
+
+#[test]
+fn unreadable_inputs_have_io_codes() {
+    let dir = temp_file("placeholder", "").with_file_name("");
+    let not_utf8 = dir.join("latin1.json");
+    std::fs::write(&not_utf8, b"{\"format\":1,\"revision\":\"caf\xe9\"}").expect("write");
+    for (path, code) in [
+        ("/no/such/snapshot.json", "io.not_found"),
+        (dir.to_str().expect("path"), "io.unreadable"),
+        (not_utf8.to_str().expect("path"), "snapshot.invalid_utf8"),
+    ] {
+        assert_failed(&writ(&["validate", path], ""), 2, code);
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn an_endless_snapshot_stops_at_the_size_limit() {
+    let output = writ(
+        &["validate", "/dev/zero", "--limit", "snapshotBytes=1M"],
+        "",
+    );
+    assert_failed(&output, 2, "limit.snapshot_size");
+}
+
+#[test]
+fn stdin_lines_that_are_not_utf8_or_too_long_are_error_lines_and_the_stream_goes_on() {
+    let good = r#"{"user":"kermit","permission":"READ","resourceType":"PROCESS_DEFINITION","resourceId":"invoice"}"#;
+    let long = format!(
+        r#"{{"user":"kermit","permission":"READ","resourceType":"PROCESS_DEFINITION","resourceId":"{}"}}"#,
+        "x".repeat(3000)
+    );
+    let mut input = Vec::new();
+    input.extend_from_slice(good.as_bytes());
+    input.extend_from_slice(b"\n{\"user\":\"k\xffrmit\"}\n");
+    input.extend_from_slice(long.as_bytes());
+    input.push(b'\n');
+    input.extend_from_slice(good.as_bytes());
+    input.push(b'\n');
+    let output = writ_bytes(&["check", ORG, "--limit", "requestBytes=2K"], &input);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["allowed"], true);
+    assert_eq!(lines[1]["error"]["code"], "request.invalid_utf8");
+    assert_eq!(lines[2]["error"]["code"], "limit.request_size");
+    assert_eq!(lines[3]["allowed"], true);
+}
+
+#[test]
+fn keys_signatures_and_sequences() {
+    let dir = std::env::temp_dir().join(format!("writ-keys-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let at = |name: &str| dir.join(name).to_str().expect("path").to_owned();
+    let snapshot = at("org.json");
+    let text = std::fs::read_to_string(ORG).expect("org").replacen(
+        "\"format\": 1,",
+        "\"format\": 1, \"sequence\": 5,",
+        1,
+    );
+    assert!(
+        text.contains("\"sequence\": 5"),
+        "the demo snapshot starts with its format"
+    );
+    std::fs::write(&snapshot, &text).expect("write");
+
+    for prefix in ["release", "other"] {
+        let made = writ(&["keygen", "--out", &at(prefix)], "");
+        assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(at("release.key"))
+            .expect("key")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "the private key is readable by its owner only"
+        );
+    }
+    let again = writ(&["keygen", "--out", &at("release")], "");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("error[io.exists]"));
+
+    let signed = writ(&["sign", &snapshot, "--key", &at("release.key")], "");
+    assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+    let sig = format!("{snapshot}.sig");
+    assert!(std::fs::read_to_string(&sig).expect("sig").contains(".."));
+
+    let code = |args: &[&str]| {
+        let output = writ(args, "");
+        let text = stderr(&output);
+        let code = text
+            .strip_prefix("writ: error[")
+            .and_then(|rest| rest.split_once(']'))
+            .map(|(code, _)| code.to_owned());
+        (output.status.code(), code)
+    };
+    let release = at("release.pub");
+    let other = at("other.pub");
+    assert_eq!(
+        code(&["validate", &snapshot, "--verify-key", &release]),
+        (Some(0), None)
+    );
+    assert_eq!(
+        code(&[
+            "validate",
+            &snapshot,
+            "--verify-key",
+            &other,
+            "--verify-key",
+            &release
+        ]),
+        (Some(0), None)
+    );
+    assert_eq!(
+        code(&["validate", &snapshot, "--verify-key", &other]),
+        (Some(2), Some("signature.unknown_key".into()))
+    );
+    assert_eq!(
+        code(&["validate", &snapshot, "--verify-key", &at("release.key")]),
+        (Some(2), Some("key.malformed".into()))
+    );
+    // A deciding command verifies too.
+    let checked = writ(
+        &[
+            &[
+                "check",
+                &snapshot,
+                "--verify-key",
+                &release,
+                "--user",
+                "kermit",
+            ][..],
+            READ_INVOICE,
+        ]
+        .concat(),
+        "",
+    );
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+
+    let truncated = at("truncated.sig");
+    let full = std::fs::read_to_string(&sig).expect("sig");
+    std::fs::write(&truncated, &full[..full.len() / 2]).expect("write");
+    assert_eq!(
+        code(&[
+            "validate",
+            &snapshot,
+            "--verify-key",
+            &release,
+            "--signature",
+            &truncated
+        ]),
+        (Some(2), Some("signature.malformed".into()))
+    );
+    std::fs::write(&snapshot, text.replacen("kermit", "kermiT", 1)).expect("tamper");
+    assert_eq!(
+        code(&["validate", &snapshot, "--verify-key", &release]),
+        (Some(2), Some("signature.invalid".into()))
+    );
+    std::fs::remove_file(&sig).expect("remove");
+    assert_eq!(
+        code(&["validate", &snapshot, "--verify-key", &release]),
+        (Some(2), Some("signature.missing".into()))
+    );
+    assert_eq!(
+        code(&["validate", &snapshot, "--min-sequence", "6"]),
+        (Some(2), Some("snapshot.rollback".into()))
+    );
+    assert_eq!(
+        code(&["validate", &snapshot, "--min-sequence", "5"]),
+        (Some(0), None)
+    );
+    // Never sign what would not load.
+    let broken = at("broken.json");
+    std::fs::write(
+        &broken,
+        r#"{"format":1,"profile":"camunda7","users":[{"id":""}]}"#,
+    )
+    .expect("write");
+    assert_eq!(
+        code(&["sign", &broken, "--key", &at("release.key")]),
+        (Some(2), Some("snapshot.empty_id".into()))
+    );
+    assert!(!std::path::Path::new(&format!("{broken}.sig")).exists());
 }

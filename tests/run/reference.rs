@@ -17,9 +17,14 @@ use writ_core::wire::{
 };
 
 /// Cases for the `camunda7` / `optimize` property and for the [`grants`] one:
-/// at least 10,000 each (together about 20 s in a debug build).
-const CAMUNDA7_CASES: u32 = 10_000;
-const GRANTS_CASES: u32 = 10_000;
+/// 10,000 each in every test run (together about 20 s in a debug build);
+/// `WRIT_LONG_PROPERTY=N` runs N each instead (the long mode, e.g. 1,000,000).
+fn cases() -> u32 {
+    std::env::var("WRIT_LONG_PROPERTY")
+        .ok()
+        .and_then(|n| n.replace('_', "").parse().ok())
+        .unwrap_or(10_000)
+}
 
 /// The position of APPLICATION in [`TYPES`].
 const APPLICATION: usize = 2;
@@ -655,7 +660,7 @@ fn compare_unguarded(snapshot: &RawSnapshot, request: &RawRequest) -> Result<(),
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: CAMUNDA7_CASES,
+        cases: cases(),
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
@@ -687,7 +692,7 @@ mod grants {
         UserType,
     };
 
-    use super::{GRANTS_CASES, disagree, json as to_json, pick, subset};
+    use super::{disagree, json as to_json, pick, subset};
 
     const USERS: [&str; 3] = ["u1", "u2", "u3"];
     const CLIENTS: [&str; 2] = ["c1", "c2"];
@@ -1611,7 +1616,7 @@ mod grants {
 
     proptest! {
         #![proptest_config(ProptestConfig {
-            cases: GRANTS_CASES,
+            cases: super::cases(),
             failure_persistence: None,
             ..ProptestConfig::default()
         })]

@@ -33,8 +33,73 @@ pub struct VectorFile {
     pub snapshot: SnapshotRef,
     #[serde(default)]
     pub snapshot_error: Option<ExpectedSnapshotError>,
+    /// Limits to load with (`{"idBytes": 8}`), by their names in SNAPSHOT.md.
+    #[serde(default)]
+    pub limits: std::collections::BTreeMap<String, usize>,
+    /// The oldest `sequence` accepted.
+    #[serde(default)]
+    pub min_sequence: Option<u64>,
+    /// Public keys (JWK files, relative to tests/vectors) trusted to sign the
+    /// snapshot; with any, the snapshot must be signed by one of them.
+    #[serde(default)]
+    pub trusted_keys: Vec<String>,
+    /// The detached signature (a file relative to tests/vectors) over the
+    /// snapshot file's exact bytes.
+    #[serde(default)]
+    pub signature: Option<String>,
     #[serde(default)]
     pub cases: Vec<Case>,
+}
+
+/// A vector's load options, as every runtime passes them.
+///
+/// # Errors
+/// An unknown limit or a value out of its range.
+pub fn load_options(file: &VectorFile) -> Result<writ_core::LoadOptions, String> {
+    let mut options = writ_core::LoadOptions {
+        min_sequence: file.min_sequence,
+        ..writ_core::LoadOptions::default()
+    };
+    for (name, &value) in &file.limits {
+        options.limits.set(name, value)?;
+    }
+    Ok(options)
+}
+
+/// The text of a file named relative to tests/vectors.
+///
+/// # Errors
+/// An unreadable file.
+pub fn vector_text(relative: &str) -> Result<String, String> {
+    let at = vectors_dir().join(relative);
+    std::fs::read_to_string(&at).map_err(|e| format!("{}: {e}", at.display()))
+}
+
+/// Loads a vector's snapshot as every runtime does: limits, signature,
+/// sequence. The outer `Err` is a broken vector (an unreadable key file).
+///
+/// # Errors
+/// A broken vector.
+pub fn load_snapshot(
+    file: &VectorFile,
+    snapshot: &str,
+) -> Result<Result<Authorizer, writ_core::SnapshotError>, String> {
+    let options = load_options(file)?;
+    let mut keys = Vec::new();
+    for key in &file.trusted_keys {
+        let text = vector_text(key)?;
+        keys.push(
+            writ_core::signature::PublicKey::from_jwk(&text)
+                .map_err(|e| format!("trusted key {key}: {e}"))?,
+        );
+    }
+    let signature = file.signature.as_deref().map(vector_text).transpose()?;
+    Ok(Authorizer::from_signed(
+        snapshot.as_bytes(),
+        signature.as_deref().map(str::as_bytes),
+        &keys,
+        &options,
+    ))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -146,7 +211,10 @@ pub fn load(path: &Path) -> Result<(VectorFile, String), String> {
 
 /// Runs every case of one file; returns one message per failing case.
 pub fn run(file: &VectorFile, snapshot: &str) -> Vec<String> {
-    let loaded = Authorizer::from_json(snapshot);
+    let loaded = match load_snapshot(file, snapshot) {
+        Ok(loaded) => loaded,
+        Err(broken) => return vec![format!("the vector is broken: {broken}")],
+    };
     if let Some(expected) = &file.snapshot_error {
         return match loaded {
             Ok(_) => vec![format!(

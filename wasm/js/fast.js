@@ -10,7 +10,7 @@
 // and JS keeps the strings → index maps. The core still decides every call; nothing
 // here caches a decision. Anything but the plain shape, and every error, takes
 // the full path, so answers and errors are the full path's, byte for byte.
-import { Authorizer, Principal, _TextBuffer, _memory } from "./writ.js";
+import { Authorizer, Principal, _TextBuffer, _memory, _exports } from "./writ.js";
 
 /** Entries (questions, resources, principals) kept before the tables are emptied. */
 const LIMIT = 1 << 16;
@@ -27,7 +27,25 @@ function tables(owner) {
     users: new Map(),
     entries: 0,
     resets: 0,
+    // The authorizer's limits (the fast path keeps within them), read once.
+    limits: undefined,
+    // Why the authorizer refuses every call after a trap (`authorizer.poisoned`).
+    poisoned: undefined,
   });
+}
+
+/** The limits an authorizer was loaded with, read once from the core. */
+function limitsOf(owner, t) {
+  return (t.limits ??= owner.limits);
+}
+
+/**
+ * Whether a string may be longer than the `idBytes` limit allows (its UTF-8
+ * length is at most three bytes a UTF-16 unit): such a string never enters a
+ * table, so the full path, which measures it, refuses it with its code.
+ */
+function mayBeTooLong(owner, t, text) {
+  return text.length * 3 > limitsOf(owner, t).idBytes;
 }
 
 /** Empties the tables (JS and wasm) once they hold LIMIT entries. */
@@ -93,6 +111,9 @@ function question(owner, t, permission, resourceType, resourceId) {
     if (!wellFormed(permission) || !wellFormed(resourceType) || (resourceId !== undefined && !wellFormed(resourceId))) {
       return ILL_FORMED;
     }
+    if (mayBeTooLong(owner, t, permission) || mayBeTooLong(owner, t, resourceType) || (resourceId !== undefined && mayBeTooLong(owner, t, resourceId))) {
+      return ILL_FORMED;
+    }
     index = owner._question(permission, resourceType, resourceId);
     if (asked === undefined) t.questions.set(key, { list: [permission, resourceType, index], more: undefined });
     else addAsked(asked, permission, resourceType, index);
@@ -112,6 +133,7 @@ function resource(handle, t, resourceType, resourceId) {
   let prepared = byType?.ids.get(key);
   if (prepared === undefined) {
     if (!wellFormed(resourceType) || (resourceId !== undefined && !wellFormed(resourceId))) return undefined;
+    if (mayBeTooLong(handle, t, resourceType) || (resourceId !== undefined && mayBeTooLong(handle, t, resourceId))) return undefined;
     const index = handle._resource(resourceType, resourceId);
     const names = index < 0 ? undefined : (byType?.names ?? handle._names(index));
     if (byType === undefined) t.resources.set(resourceType, (byType = { ids: new Map(), names }));
@@ -127,7 +149,7 @@ function resource(handle, t, resourceType, resourceId) {
 function principalOf(authorizer, t, user) {
   let index = t.users.get(user);
   if (index === undefined) {
-    if (!wellFormed(user)) return ILL_FORMED;
+    if (!wellFormed(user) || mayBeTooLong(authorizer, t, user)) return ILL_FORMED;
     index = authorizer._principalOf(user);
     t.users.set(user, index);
     t.entries++;
@@ -194,19 +216,64 @@ function prototypeClean() {
 // Snapshot text crosses as UTF-8 bytes, where wasm-bindgen's string passing
 // walks the text a character at a time in JS first. ASCII text (every character
 // one byte) is encoded straight into the module's memory; other text is encoded
-// into a JS array, which `fromJson` copies over.
+// into a JS array, which `fromJson` copies over. A snapshot given as an object
+// is written as JSON text first, by the same strict writer as requests.
 const encoder = new TextEncoder();
 const fullFromJson = Authorizer.fromJson;
-Authorizer.fromJson = function fromJson(snapshot) {
+
+/** Loads without a signature check: text, bytes or an object; `options` {limits, minSequence}. */
+function load(snapshot, options) {
+  const optionsText = loadOptionsText(options);
   if (typeof snapshot === "string") {
+    // A lone surrogate has no UTF-8: refused, not loaded with U+FFFD in its place.
+    if (!wellFormed(snapshot)) throw invalidText(snapshot);
+    const limit = options?.limits?.snapshotBytes ?? DEFAULT_SNAPSHOT_BYTES;
+    // At least one byte a UTF-16 unit: longer text is over the limit in bytes,
+    // refused before any of it is copied.
+    if (snapshot.length > limit) {
+      const error = codedError("limit.snapshot_size", `more than ${limit} bytes of snapshot text: over the limit \`snapshotBytes\` of ${limit}`);
+      error.path = ".";
+      throw error;
+    }
     const buffer = new _TextBuffer(snapshot.length);
     const room = new Uint8Array(_memory().buffer, buffer.address(), snapshot.length);
     const { read, written } = encoder.encodeInto(snapshot, room);
-    if (read === snapshot.length) return Authorizer._fromText(buffer, written);
+    if (read === snapshot.length) return Authorizer._fromText(buffer, written, optionsText);
     buffer.free();
-    return fullFromJson.call(this, encoder.encode(snapshot));
+    return fullFromJson(encoder.encode(snapshot), optionsText);
   }
-  return fullFromJson.call(this, snapshot instanceof ArrayBuffer ? new Uint8Array(snapshot) : snapshot);
+  if (snapshot instanceof ArrayBuffer) return fullFromJson(new Uint8Array(snapshot), optionsText);
+  if (snapshot instanceof Uint8Array) return fullFromJson(snapshot, optionsText);
+  const depth = options?.limits?.nestingDepth ?? MAX_DEPTH;
+  return fullFromJson(documentText(snapshot, "snapshot", depth), optionsText);
+}
+
+const DEFAULT_SNAPSHOT_BYTES = 256 * 1024 * 1024;
+
+function invalidText(text) {
+  const at = [...text].findIndex((c) => c.length === 1 && c.charCodeAt(0) >= 0xd800 && c.charCodeAt(0) <= 0xdfff);
+  const error = codedError("snapshot.invalid_utf8", `the snapshot is not UTF-8 text: a lone surrogate at character ${at} has no UTF-8 form`);
+  error.path = ".";
+  return error;
+}
+
+/** The core's load options as JSON text: `limits` and `minSequence` only. */
+function loadOptionsText(options) {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== "object") throw codedError("options.malformed", `options: expected an object, not ${describe(options)}`);
+  const { limits, minSequence } = options;
+  const text = documentText({ limits, minSequence }, "options", 4);
+  return text === "{}" ? undefined : text;
+}
+
+Authorizer.fromJson = function fromJson(snapshot, options) {
+  return guarded("Authorizer", "fromJson", "snapshot", () => {
+    const keys = options?.publicKey ?? options?.publicKeys;
+    if (keys !== undefined || options?.signature !== undefined) return fromSignedJson(snapshot, options, keys);
+    const authorizer = load(snapshot, options);
+    tables(authorizer).limits = authorizer.limits;
+    return authorizer;
+  });
 };
 
 const fullCheck = Authorizer.prototype.check;
@@ -269,7 +336,7 @@ Authorizer.prototype.check = function check(request) {
     if (answer !== ERROR) return answer === ALLOWED;
   }
   if (this.__wbg_ptr === 0) throw freedError("Authorizer", "check"); // by a getter
-  return fullCheck.call(this, request);
+  return fullCheck.call(this, requestText(this, t, request));
 };
 
 // The pairs of a batch, kept from call to call (a typed array per call was a
@@ -294,56 +361,239 @@ let memory;
 
 const fullCheckMany = Authorizer.prototype.checkMany;
 Authorizer.prototype.checkMany = function checkMany(requests) {
-  const n = Array.isArray(requests) ? requests.length : 0;
-  if (n === 0 || n > 1 << 24 || "toJSON" in requests || !prototypeClean()) {
-    return fullCheckMany.call(this, requests);
+  if (!Array.isArray(requests)) {
+    throw codedError("request.malformed", `malformed request: \`checkMany\` takes an array of requests, not ${describe(requests)}`);
   }
   const t = tables(this);
-  bound(this, t);
-  const resets = t.resets;
-  const pairs = lendPairs(n);
-  let others;
-  let at;
-  try {
-    for (let i = 0; i < n; i++) {
-      if (plain(this, t, requests[i])) {
-        pairs[2 * i] = principalIx;
-        pairs[2 * i + 1] = questionIx;
-      } else {
-        (others ??= []).push(i);
-        pairs[2 * i] = NONE;
-      }
-    }
-    // A getter that asked this authorizer meanwhile may have emptied the tables,
-    // leaving earlier pairs pointing at other entries, or given Object.prototype
-    // an enumerable property: answer by the full path.
-    if (this.__wbg_ptr === 0) throw freedError("Authorizer", "checkMany"); // by a getter
-    if (t.resets !== resets || !prototypeClean()) return fullCheckMany.call(this, requests);
-    // Through the module's memory: `_batch` may grow it, which replaces its
-    // buffer, and `_askBatch` too, so each view is made after the call before it.
-    at = this._batch(n);
-    memory ??= _memory();
-    new Uint32Array(memory.buffer, at, 2 * n).set(pairs.length === 2 * n ? pairs : pairs.subarray(0, 2 * n));
-  } finally {
-    returnPairs(pairs);
+  const n = requests.length;
+  const { batchLength } = limitsOf(this, t);
+  if (n > batchLength) {
+    throw codedError("limit.batch_length", `${n} requests in one batch: over the limit \`batchLength\` of ${batchLength}`);
   }
-  this._askBatch(n);
-  const done = new Uint32Array(memory.buffer, at, n);
   const answers = new Uint8Array(n);
-  for (let i = 0; i < n; i++) answers[i] = done[i];
-  if (others !== undefined) {
-    const full = fullCheckMany.call(this, others.map((i) => requests[i]));
-    others.forEach((i, k) => (answers[i] = full[k]));
+  if (n === 0) return answers;
+  // Each element is read once, here: what is answered is what was read.
+  const elements = new Array(n);
+  for (let i = 0; i < n; i++) {
+    try {
+      elements[i] = requests[i];
+    } catch {
+      elements[i] = UNREADABLE;
+    }
   }
+  if (this.__wbg_ptr === 0) throw freedError("Authorizer", "checkMany"); // by a getter
+  let others = fastBatch(this, t, elements, answers);
+  if (others === undefined) return answers;
+  // The rest, each written on its own (a bad one is answered 2 and the others
+  // are answered), as one JSON array: one crossing.
+  let text = "[";
+  const sent = [];
+  for (const i of others) {
+    let element;
+    try {
+      element = elements[i] === UNREADABLE ? undefined : requestText(this, t, elements[i]);
+    } catch (error) {
+      if (!isCoded(error)) throw error;
+    }
+    if (element === undefined) {
+      answers[i] = ERROR;
+      continue;
+    }
+    if (this.__wbg_ptr === 0) throw freedError("Authorizer", "checkMany"); // by a getter
+    text += sent.length === 0 ? element : `,${element}`;
+    sent.push(i);
+  }
+  if (sent.length === 0) return answers;
+  const full = fullCheckMany.call(this, `${text}]`);
+  for (let k = 0; k < sent.length; k++) answers[sent[k]] = full[k];
   return answers;
 };
 
+/** An element whose read threw (a getter of the array): answered 2. */
+const UNREADABLE = Symbol("unreadable element");
+
+/**
+ * Answers the plain elements of a batch through the integer tables, chunk by
+ * chunk: the tables are emptied between chunks when they reach their bound, so
+ * one batch cannot grow them past it. The indices of the other elements, or
+ * undefined when there are none.
+ */
+function fastBatch(authorizer, t, elements, answers) {
+  const n = elements.length;
+  if (!prototypeClean()) return Array.from({ length: n }, (_, i) => i);
+  let others;
+  let start = 0;
+  while (start < n) {
+    bound(authorizer, t);
+    const resets = t.resets;
+    const room = Math.max(1, LIMIT - t.entries);
+    // Each request adds at most two entries: its user and its question.
+    const end = Math.min(n, start + Math.max(1, room >> 1));
+    const pairs = lendPairs(end - start);
+    let chunkOthers;
+    try {
+      for (let i = start; i < end; i++) {
+        if (plain(authorizer, t, elements[i])) {
+          pairs[2 * (i - start)] = principalIx;
+          pairs[2 * (i - start) + 1] = questionIx;
+        } else {
+          (chunkOthers ??= []).push(i);
+          pairs[2 * (i - start)] = NONE;
+        }
+      }
+      if (authorizer.__wbg_ptr === 0) throw freedError("Authorizer", "checkMany"); // by a getter
+      // A getter that asked this authorizer meanwhile may have emptied the
+      // tables, leaving earlier pairs pointing at other entries, or given
+      // Object.prototype an enumerable property: this chunk takes the full path.
+      if (t.resets !== resets || !prototypeClean()) {
+        for (let i = start; i < end; i++) (others ??= []).push(i);
+        start = end;
+        continue;
+      }
+      answerPairs(authorizer, pairs, end - start, answers, start);
+    } finally {
+      returnPairs(pairs);
+    }
+    if (chunkOthers !== undefined) (others ??= []).push(...chunkOthers);
+    start = end;
+  }
+  return others;
+}
+
+/** Answers `count` (principal, question) pairs into `answers` from `offset`. */
+function answerPairs(authorizer, pairs, count, answers, offset) {
+  // Through the module's memory: `_batch` may grow it, which replaces its
+  // buffer, and `_askBatch` too, so each view is made after the call before it.
+  const at = authorizer._batch(count);
+  memory ??= _memory();
+  new Uint32Array(memory.buffer, at, 2 * count).set(pairs.length === 2 * count ? pairs : pairs.subarray(0, 2 * count));
+  authorizer._askBatch(count);
+  const done = new Uint32Array(memory.buffer, at, count);
+  for (let i = 0; i < count; i++) answers[offset + i] = done[i];
+}
+
 const fullPrincipal = Authorizer.prototype.principal;
 Authorizer.prototype.principal = function principal(doc) {
-  const handle = fullPrincipal.call(this, doc);
-  handle._writ = tables(this); // the authorizer's tables: questions are shared
+  const t = tables(this);
+  const handle = fullPrincipal.call(this, requestText(this, t, doc));
+  handle._writ = t; // the authorizer's tables: questions are shared
   return handle;
 };
+
+// The methods that take a whole document: the caller's object is written as
+// JSON text here (`requestText`), and the core reads the text.
+for (const name of ["explain", "permissions", "list", "claims", "checkAssignment"]) {
+  const full = Authorizer.prototype[name];
+  Authorizer.prototype[name] = {
+    [name](request) {
+      return full.call(this, requestText(this, tables(this), request));
+    },
+  }[name];
+}
+
+// ---------------------------------------------------------------------------
+// Documents as JSON text. The core reads text only. JSON.stringify would write
+// NaN and ±Infinity as null and leave out functions, symbols and undefined
+// array elements — turning `tenantId: NaN` into no tenant at all, a wider
+// question (a fail-open). This writer refuses every value JSON cannot carry as
+// it is: what reaches the core is exactly what the caller's object holds, or
+// the call is `request.malformed`.
+
+const MAX_DEPTH = 127;
+
+/** A request (or principal, list, … document) as JSON text, within the authorizer's limits. */
+function requestText(authorizer, t, request) {
+  if (typeof request === "string") return request;
+  return documentText(request, "request", limitsOf(authorizer, t).nestingDepth);
+}
+
+/**
+ * The JSON text of a caller's plain object, each value read once: strings,
+ * finite numbers, booleans and null as JSON writes them; arrays and plain
+ * objects (prototype Object.prototype or null, no toJSON) of those; an
+ * `undefined` property left out as JSON leaves it out. Anything else — NaN,
+ * ±Infinity, a BigInt, a Symbol, a function, an `undefined` array element, a
+ * Date, a RegExp, a Map, a boxed primitive, a cycle, nesting deeper than
+ * `depth` — is `${kind}.malformed` (`limit.nesting_depth` for depth), and so
+ * is anything that throws while being read (a getter, a Proxy trap, a
+ * revoked Proxy).
+ */
+function documentText(value, kind, depth) {
+  const ancestors = [];
+  const refuse = (path, why) => {
+    throw codedError(kind === "options" ? "options.malformed" : `${kind}.malformed`, `malformed ${kind}: ${path === "" ? "the document" : `\`${path}\``} ${why}`);
+  };
+  const write = (v, path, level) => {
+    switch (typeof v) {
+      case "string":
+        return JSON.stringify(v);
+      case "number":
+        if (!Number.isFinite(v)) refuse(path, `must be a string, a finite number, a boolean or null, not ${v}`);
+        return JSON.stringify(v);
+      case "boolean":
+        return v ? "true" : "false";
+      case "object":
+        if (v === null) return "null";
+        break;
+      default:
+        refuse(path, `cannot be ${describe(v)}`);
+    }
+    if (level >= depth) {
+      throw codedError("limit.nesting_depth", `\`${path}\`: nested deeper than the limit \`nestingDepth\` of ${depth}`);
+    }
+    if (ancestors.includes(v)) refuse(path, "contains itself (a cycle)");
+    const isArray = Array.isArray(v);
+    if (!isArray) {
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) refuse(path, `must be a plain object, not ${describe(v)}`);
+    } else if (Object.getPrototypeOf(v) !== Array.prototype) {
+      refuse(path, `must be a plain array, not ${describe(v)}`);
+    }
+    if (typeof v.toJSON === "function") refuse(path, "has a toJSON method: give the value it would give");
+    ancestors.push(v);
+    let text;
+    if (isArray) {
+      text = "[";
+      const n = v.length;
+      for (let i = 0; i < n; i++) {
+        const item = v[i];
+        const at = `${path}[${i}]`;
+        if (item === undefined) refuse(at, "cannot be undefined in an array");
+        text += (i === 0 ? "" : ",") + write(item, at, level + 1);
+      }
+      text += "]";
+    } else {
+      text = "{";
+      let first = true;
+      for (const key of Object.keys(v)) {
+        const item = v[key];
+        if (item === undefined) continue; // as JSON leaves it out: absent
+        const at = path === "" ? key : `${path}.${key}`;
+        text += (first ? "" : ",") + JSON.stringify(key) + ":" + write(item, at, level + 1);
+        first = false;
+      }
+      text += "}";
+    }
+    ancestors.pop();
+    return text;
+  };
+  try {
+    return write(value, "", 0);
+  } catch (error) {
+    if (isCoded(error)) throw error;
+    throw codedError(kind === "options" ? "options.malformed" : `${kind}.malformed`, `malformed ${kind}: reading it threw: ${thrownWords(error)}`);
+  }
+}
+
+/** A thrown value in words, whatever it is (a Proxy's trap may throw anything). */
+function thrownWords(error) {
+  try {
+    if (error instanceof Error) return `${error.name}: ${error.message}`;
+    return typeof error === "symbol" ? error.toString() : String(error);
+  } catch {
+    return "a value that cannot be printed";
+  }
+}
 
 // The string parameters of a handle's methods reach wasm-bindgen's glue, which
 // sizes the string by its `.length` and, for anything but a string, writes
@@ -359,8 +609,15 @@ function codedError(code, message) {
 
 function describe(value) {
   if (value === undefined || value === null) return String(value);
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+  if (typeof value !== "object") return `a ${typeof value}`;
+  let tag;
+  try {
+    if (Array.isArray(value)) return "an array";
+    tag = Object.prototype.toString.call(value).slice(8, -1);
+  } catch {
+    return "an object that cannot be read";
+  }
+  return tag === "Object" ? "an object" : `a ${tag}`;
 }
 
 /** `value` is a string (`optional`: or undefined or null), or the call is refused. */
@@ -424,29 +681,240 @@ Principal.prototype.list = function list(permission, resourceType) {
   return fullList.call(this, permission, resourceType);
 };
 
-// After `free()`, wasm-bindgen's glue throws "null pointer passed to rust", an
-// Error without a `code`, and a second `free()` throws too. Every public method
-// and getter of both classes first looks at the pointer the glue clears on
-// `free()` (one property read); a second `free()`, or `Symbol.dispose` after it,
-// does nothing. The `_`-prefixed internals are called only from the methods
-// above, after that look and again after the getters of a request have run
-// (one may have freed the authorizer). A handle outlives its authorizer's
-// `free()` (it holds the core authorizer itself) and is freed on its own.
+// ---------------------------------------------------------------------------
+// Signed snapshots: a detached JWS (RFC 7515, RFC 7797's unencoded payload)
+// over the snapshot's exact bytes, EdDSA (Ed25519, RFC 8037), verified with
+// WebCrypto — node ≥ 20, Chromium and workerd have Ed25519 — so that the
+// package's wasm carries no curve arithmetic. WebCrypto is asynchronous:
+// `fromJson` with `publicKey` returns a Promise. Keys are JWKs; a key's id is
+// its RFC 7638 thumbprint, which the signature's header names (`kid`).
+
+function signatureError(code, message) {
+  const error = codedError(code, `signature: ${message}`);
+  error.path = "signature";
+  return error;
+}
+
+/** Base64url without padding, strictly (one text per value), or undefined. */
+function base64url(text) {
+  if (typeof text !== "string" || !/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
+  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/") + "==".slice(0, (4 - (text.length % 4)) % 4));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  // Unused bits must be zero: re-encoding must give the same text.
+  const again = btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return again === text ? bytes : undefined;
+}
+
+function toBase64url(bytes) {
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+function subtle() {
+  const crypto = globalThis.crypto?.subtle;
+  if (crypto === undefined) throw signatureError("signature.unsupported", "this runtime has no WebCrypto (crypto.subtle)");
+  return crypto;
+}
+
+/** A trusted key: its id (thumbprint) and the imported CryptoKey. */
+async function trustedKey(key) {
+  let jwk = key;
+  if (typeof key === "string") {
+    try {
+      jwk = JSON.parse(key);
+    } catch {
+      throw codedError("key.malformed", "a key is a JWK: JSON text or an object");
+    }
+  }
+  if (typeof jwk !== "object" || jwk === null || jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string") {
+    throw codedError("key.malformed", 'expected an Ed25519 JWK ({"kty":"OKP","crv":"Ed25519","x":…})');
+  }
+  if (jwk.d !== undefined) throw codedError("key.malformed", "this is a private key (it has `d`): give the public key");
+  const x = base64url(jwk.x);
+  if (x === undefined || x.length !== 32) throw codedError("key.malformed", "`x` is not 32 bytes of base64url");
+  const members = new TextEncoder().encode(`{"crv":"Ed25519","kty":"OKP","x":"${jwk.x}"}`);
+  const kid = toBase64url(new Uint8Array(await subtle().digest("SHA-256", members)));
+  if (jwk.kid !== undefined && jwk.kid !== kid) throw codedError("key.malformed", `\`kid\` \`${jwk.kid}\` is not the key's thumbprint \`${kid}\``);
+  let imported;
+  try {
+    imported = await subtle().importKey("jwk", { kty: "OKP", crv: "Ed25519", x: jwk.x }, { name: "Ed25519" }, false, ["verify"]);
+  } catch (error) {
+    throw signatureError("signature.unsupported", `this runtime's WebCrypto cannot use the Ed25519 key: ${thrownWords(error)}`);
+  }
+  return { kid, key: imported };
+}
+
+/** Throws the `signature.*` error of a signature that is not by a trusted key over `bytes`. */
+async function verify(bytes, signature, keys) {
+  let text = signature;
+  if (signature instanceof ArrayBuffer) text = new Uint8Array(signature);
+  if (text instanceof Uint8Array) text = new TextDecoder().decode(text);
+  if (typeof text !== "string") throw signatureError("signature.malformed", `a signature is the text of a .sig file or its bytes, not ${describe(signature)}`);
+  const parts = text.trim().split(".");
+  if (parts.length !== 3 || parts[1] !== "") {
+    throw signatureError("signature.malformed", "expected a detached JWS: `header..signature` (three parts, the middle one empty)");
+  }
+  const [encodedHeader, , encodedSignature] = parts;
+  const headerBytes = base64url(encodedHeader);
+  if (headerBytes === undefined) throw signatureError("signature.malformed", "the header is not base64url");
+  let header;
+  try {
+    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(headerBytes));
+  } catch {
+    throw signatureError("signature.malformed", "the header is not JSON");
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) throw signatureError("signature.malformed", "the header is not a JSON object");
+  for (const [member, type] of [["alg", "string"], ["kid", "string"], ["b64", "boolean"]]) {
+    if (header[member] !== undefined && typeof header[member] !== type) throw signatureError("signature.malformed", `header member \`${member}\` has the wrong type`);
+  }
+  if (header.crit !== undefined && !Array.isArray(header.crit)) throw signatureError("signature.malformed", "header member `crit` has the wrong type");
+  if (header.alg !== "EdDSA") throw signatureError("signature.unsupported", `algorithm \`${header.alg ?? "(none)"}\` is not supported (expected \`EdDSA\`)`);
+  if ((header.crit ?? []).some((name) => name !== "b64")) throw signatureError("signature.unsupported", "`crit` names an extension writ does not know");
+  if (header.b64 !== false || !(header.crit ?? []).includes("b64")) {
+    throw signatureError("signature.unsupported", 'expected a detached, unencoded payload (`"b64": false`, `"crit": ["b64"]`)');
+  }
+  const signatureBytes = base64url(encodedSignature);
+  if (signatureBytes === undefined) throw signatureError("signature.malformed", "the signature is not base64url");
+  if (signatureBytes.length !== 64) throw signatureError("signature.malformed", `an Ed25519 signature is 64 bytes, this one ${signatureBytes.length}`);
+  if (header.kid === undefined) throw signatureError("signature.malformed", "the header names no key (`kid`)");
+  const trusted = (await Promise.all(keys.map(trustedKey))).find(({ kid }) => kid === header.kid);
+  if (trusted === undefined) throw signatureError("signature.unknown_key", `signed by key \`${header.kid}\`, which is not trusted`);
+  const prefix = new TextEncoder().encode(`${encodedHeader}.`);
+  const input = new Uint8Array(prefix.length + bytes.length);
+  input.set(prefix);
+  input.set(bytes, prefix.length);
+  const valid = await subtle().verify({ name: "Ed25519" }, trusted.key, signatureBytes, input);
+  if (!valid) {
+    throw signatureError("signature.invalid", `the signature by key \`${header.kid}\` does not match the snapshot's bytes (altered, or signed over other bytes)`);
+  }
+}
+
+/** `fromJson` with trusted keys: verify the exact bytes, then load those bytes. */
+async function fromSignedJson(snapshot, options, keys) {
+  try {
+    const list = Array.isArray(keys) ? keys : keys === undefined ? [] : [keys];
+    if (list.length === 0) throw codedError("options.malformed", "options: `signature` without a `publicKey` to verify it with");
+    let bytes;
+    if (typeof snapshot === "string") {
+      if (!wellFormed(snapshot)) throw invalidText(snapshot);
+      bytes = encoder.encode(snapshot);
+    } else if (snapshot instanceof ArrayBuffer) bytes = new Uint8Array(snapshot);
+    else if (snapshot instanceof Uint8Array) bytes = snapshot.slice(); // a copy: verified bytes are the bytes loaded
+    else throw codedError("options.malformed", "options: a signed snapshot is verified over its exact bytes: give its text or bytes, not an object");
+    if (options.signature === undefined || options.signature === null) {
+      throw signatureError("signature.missing", "a trusted key is given, but no signature");
+    }
+    await verify(bytes, options.signature, list);
+    const { limits, minSequence } = options;
+    return Authorizer.fromJson(bytes, { limits, minSequence });
+  } catch (error) {
+    throw coded(error, undefined, "Authorizer", "fromJson", "snapshot");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Every public method and getter of both classes goes through `guard`:
+//
+// - After `free()`, wasm-bindgen's glue throws "null pointer passed to rust",
+//   an Error without a `code`, and a second `free()` throws too. The guard
+//   looks at the pointer the glue clears on `free()` (one property read) and
+//   throws `authorizer.freed` / `principal.freed`; a second `free()` (or
+//   `Symbol.dispose` after it) does nothing. A handle outlives its
+//   authorizer's `free()` (it holds the core authorizer itself).
+// - A trap (out of memory, a bug) leaves the trapping authorizer's state
+//   half-changed (a RefCell borrowed for good), and the module's stack pointer
+//   where the trapping call left it. The guard puts the stack pointer back,
+//   marks that authorizer and its handles poisoned (every later call throws
+//   `authorizer.poisoned`; `free()` still works), and throws `wasm.trap`.
+//   Other authorizers keep answering.
+// - Anything else thrown without a code (a TypeError of the glue for a
+//   detached buffer, a RangeError for an allocation) becomes a coded Error:
+//   every throw from the package has a `code`.
+//
+// The `_`-prefixed internals are called only from the methods above, after
+// the guard, and again after the getters of a request have run (one may have
+// freed the authorizer).
+
 function freedError(kind, name) {
   const where = name === undefined ? "" : `${kind}.${name}: `;
   return codedError(`${kind.toLowerCase()}.freed`, `${where}this ${kind} was freed (its free() was called)`);
 }
 
+const CODE = /^[a-z0-9_]+\.[a-z0-9_]+$/;
+
+function isCoded(error) {
+  return error instanceof Error && typeof error.code === "string" && CODE.test(error.code);
+}
+
+/** The module's stack pointer global and its value at rest (no call running). */
+let stack;
+
+/**
+ * Read at the first load, when no call is running (calls do not nest: the
+ * getters of a request run before the call into wasm), so `base` is the
+ * pointer at rest.
+ */
+function stackPointer() {
+  if (stack === undefined) {
+    let global;
+    try {
+      global = _exports().__writ_stack_pointer;
+    } catch {
+      return undefined; // not initialised yet: `init()` was not awaited
+    }
+    stack = global instanceof WebAssembly.Global ? { global, base: global.value } : null;
+  }
+  return stack;
+}
+
+/** `error`, thrown by `kind.name` on `owner`, as the coded Error the package throws. */
+function coded(error, owner, kind, name, documentKind) {
+  if (isCoded(error)) return error;
+  if (error instanceof WebAssembly.RuntimeError) {
+    const sp = stackPointer();
+    if (sp) sp.global.value = sp.base;
+    const why = `${kind}.${name} trapped in the WebAssembly module (${error.message})`;
+    const t = owner?._writ;
+    if (t !== undefined) t.poisoned = why;
+    return codedError("wasm.trap", `${why}; ${t !== undefined ? "this authorizer and its handles refuse every further call: load the snapshot again" : "nothing was loaded"}`);
+  }
+  const memory = error instanceof RangeError && /memory|allocation|buffer/i.test(String(error.message));
+  if (memory) return codedError("limit.memory", `${kind}.${name}: out of memory: ${thrownWords(error)}`);
+  return codedError(`${documentKind}.malformed`, `malformed ${documentKind}: ${kind}.${name}: ${thrownWords(error)}`);
+}
+
+/** Runs a static call (no instance yet) with the guard's error handling. */
+function guarded(kind, name, documentKind, call) {
+  stackPointer();
+  try {
+    return call();
+  } catch (error) {
+    throw coded(error, undefined, kind, name, documentKind);
+  }
+}
+
+function poisonedError(kind, name, why) {
+  return codedError("authorizer.poisoned", `${kind}.${name}: this authorizer is unusable since ${why}; load the snapshot again`);
+}
+
 /** `kind` is given, not read from `cls.name`, which a minifier may rename. */
-function guardFreed(cls, kind) {
+function guard(cls, kind) {
   const proto = cls.prototype;
   for (const name of Object.getOwnPropertyNames(proto)) {
     if (name === "constructor" || name.startsWith("_")) continue;
     const property = Object.getOwnPropertyDescriptor(proto, name);
     const method = property.value;
+    const documentKind = name === "fromJson" ? "snapshot" : "request";
     if (name === "free") {
       property.value = function free() {
-        if (this.__wbg_ptr !== 0) method.call(this);
+        if (this.__wbg_ptr === 0) return;
+        try {
+          method.call(this);
+        } catch (error) {
+          // A poisoned object's own state may refuse its release; the
+          // pointer is cleared before the glue calls into wasm, so nothing
+          // is freed twice: its memory stays allocated, nothing else breaks.
+          coded(error, undefined, kind, name, documentKind);
+        }
       };
     } else if (typeof method === "function") {
       // Fixed parameters rather than `...args`: no array per call on the hot
@@ -456,14 +924,26 @@ function guardFreed(cls, kind) {
       property.value = {
         [name](a, b, c) {
           if (this.__wbg_ptr === 0) throw freedError(kind, name);
-          return method.call(this, a, b, c);
+          const poisoned = this._writ?.poisoned;
+          if (poisoned !== undefined) throw poisonedError(kind, name, poisoned);
+          try {
+            return method.call(this, a, b, c);
+          } catch (error) {
+            throw coded(error, this, kind, name, documentKind);
+          }
         },
       }[name];
     } else if (property.get !== undefined) {
       const get = property.get;
       property.get = function () {
         if (this.__wbg_ptr === 0) throw freedError(kind, name);
-        return get.call(this);
+        const poisoned = this._writ?.poisoned;
+        if (poisoned !== undefined) throw poisonedError(kind, name, poisoned);
+        try {
+          return get.call(this);
+        } catch (error) {
+          throw coded(error, this, kind, name, documentKind);
+        }
       };
     }
     Object.defineProperty(proto, name, property);
@@ -471,5 +951,5 @@ function guardFreed(cls, kind) {
   if (typeof Symbol.dispose === "symbol") proto[Symbol.dispose] = proto.free;
 }
 
-guardFreed(Authorizer, "Authorizer");
-guardFreed(Principal, "Principal");
+guard(Authorizer, "Authorizer");
+guard(Principal, "Principal");

@@ -1,6 +1,6 @@
 //! The JavaScript built-ins the binding calls, declared here rather than taken
 //! from js-sys: linking any of js-sys brought 43 closure shims into the package
-//! (2 KB) for the five functions below.
+//! (2 KB) for the four functions below.
 
 use alloc::vec::Vec;
 
@@ -8,11 +8,6 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// `JSON.stringify`: the text, or `undefined` when there is none; throws for
-    /// a cycle or a `BigInt`.
-    #[wasm_bindgen(js_namespace = JSON, catch)]
-    pub(crate) fn stringify(value: &JsValue) -> Result<JsValue, JsValue>;
-
     #[wasm_bindgen(js_namespace = JSON, catch)]
     pub(crate) fn parse(text: &str) -> Result<JsValue, JsValue>;
 

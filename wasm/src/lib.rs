@@ -236,26 +236,28 @@ impl Authorizer {
     ///
     /// # Errors
     /// An `Error` with the `snapshot.*` code and `path` of the first problem.
-    #[wasm_bindgen(js_name = fromJson)]
+    // Typed by `js/load.d.ts` (appended by `wasm/build.sh`): with trusted keys
+    // `js/fast.js` verifies first and answers a Promise.
+    #[wasm_bindgen(js_name = fromJson, skip_typescript)]
     pub fn from_json(
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | SnapshotDoc")]
         snapshot: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LoadOptions")] options: Option<String>,
     ) -> Result<Authorizer, JsValue> {
         // Bytes cross as one copy; a string crosses through wasm-bindgen's
         // per-character ASCII loop, which was a tenth of loading a large snapshot,
         // so `js/fast.js` hands strings over as UTF-8 (encoded into a
         // `TextBuffer` when ASCII, else as `TextEncoder` bytes, and an
-        // `ArrayBuffer` as a `Uint8Array` over it).
-        let bytes = snapshot
-            .dyn_ref::<js::Uint8Array>()
-            .map(js::Uint8Array::bytes);
-        let text = match bytes {
-            Some(bytes) => utf8_text(bytes)?,
-            None => json_text(snapshot).ok_or_else(|| {
-                malformed_snapshot("a snapshot is JSON text, its bytes, or an object")
-            })?,
-        };
-        Self::from_text(&text)
+        // `ArrayBuffer` as a `Uint8Array` over it); it writes an object as
+        // JSON text itself, refusing what JSON.stringify would change.
+        let options = load_options(options.as_deref())?;
+        if let Some(bytes) = snapshot.dyn_ref::<js::Uint8Array>() {
+            return Self::from_bytes(&bytes.bytes(), &options);
+        }
+        let text = snapshot
+            .as_string()
+            .ok_or_else(|| malformed_snapshot("a snapshot is JSON text or its bytes"))?;
+        Self::from_bytes(text.as_bytes(), &options)
     }
 
     /// Fast path: `fromJson` of the first `len` bytes of `buffer`, what the
@@ -264,16 +266,27 @@ impl Authorizer {
     /// # Errors
     /// As `fromJson`.
     #[wasm_bindgen(js_name = _fromText, skip_typescript)]
-    pub fn from_text_buffer(buffer: TextBuffer, len: u32) -> Result<Authorizer, JsValue> {
-        let mut bytes = buffer.bytes;
-        bytes.truncate(len as usize);
-        Self::from_text(&utf8_text(bytes)?)
+    pub fn from_text_buffer(
+        buffer: TextBuffer,
+        len: u32,
+        options: Option<String>,
+    ) -> Result<Authorizer, JsValue> {
+        let options = load_options(options.as_deref())?;
+        Self::from_bytes(buffer.bytes.get(..len as usize).unwrap_or(&[]), &options)
     }
 }
 
+/// Load options from their JSON text (`js/fast.js` writes them).
+fn load_options(text: Option<&str>) -> Result<writ_core::LoadOptions, JsValue> {
+    text.map_or_else(
+        || Ok(writ_core::LoadOptions::default()),
+        |text| writ_core::LoadOptions::from_json(text).map_err(|error| snapshot_error(&error)),
+    )
+}
+
 impl Authorizer {
-    fn from_text(text: &str) -> Result<Authorizer, JsValue> {
-        writ_core::Authorizer::from_json(text)
+    fn from_bytes(bytes: &[u8], options: &writ_core::LoadOptions) -> Result<Authorizer, JsValue> {
+        writ_core::Authorizer::from_bytes(bytes, options)
             .map(|authorizer| Self {
                 inner: Rc::new(Shared {
                     authorizer,
@@ -295,12 +308,6 @@ fn malformed_snapshot(message: &str) -> JsValue {
     })
 }
 
-/// A snapshot's bytes as text.
-fn utf8_text(bytes: Vec<u8>) -> Result<String, JsValue> {
-    String::from_utf8(bytes)
-        .map_err(|_| malformed_snapshot("a snapshot's bytes are UTF-8 JSON text"))
-}
-
 #[wasm_bindgen]
 impl Authorizer {
     /// The snapshot's free revision label.
@@ -313,6 +320,29 @@ impl Authorizer {
     #[wasm_bindgen(getter, unchecked_return_type = "ProfileName")]
     pub fn profile(&self) -> String {
         self.inner.profile().as_str().to_owned()
+    }
+
+    /// The snapshot's monotonic sequence (`undefined` without one).
+    #[wasm_bindgen(getter)]
+    pub fn sequence(&self) -> Option<f64> {
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "a JavaScript number: exact up to 2^53, as the package documents"
+        )]
+        self.inner.sequence().map(|sequence| sequence as f64)
+    }
+
+    /// The limits the snapshot was loaded with; they bound its requests too.
+    #[wasm_bindgen(getter, unchecked_return_type = "Limits")]
+    pub fn limits(&self) -> JsValue {
+        let limits = self.inner.limits();
+        let mut text = String::new();
+        let mut object = ObjectWriter::new(&mut text);
+        for limit in writ_core::LIMITS {
+            object.u64(limit.name, limits.get(limit.name).unwrap_or(0) as u64);
+        }
+        object.end();
+        parse(&text)
     }
 
     /// How much the snapshot holds.
@@ -339,7 +369,7 @@ impl Authorizer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequestDoc | string")] request: &JsValue,
     ) -> Result<bool, JsValue> {
-        decode::<RequestDoc>(request)
+        self.decode::<RequestDoc>(request)
             .and_then(|request| self.inner.check(&request))
             .map_err(|error| request_error(&error))
     }
@@ -355,20 +385,26 @@ impl Authorizer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequestDoc[]")] requests: &JsValue,
     ) -> Result<Vec<u8>, JsValue> {
-        // One `JSON.stringify` for the whole array: a single crossing however many
-        // requests there are. Each element is then decoded on its own, so one bad
-        // request cannot hide the answers to the others.
-        let text = Some(requests)
-            .filter(|requests| requests.is_array())
-            .and_then(json_text)
-            .ok_or_else(|| {
-                request_error(&RequestError::Malformed {
-                    message: "`checkMany` takes an array of requests".into(),
-                })
-            })?;
-        Ok(elements(&text)
+        // `js/fast.js` writes the array as one JSON text (each element checked
+        // on its own, a bad one left out and answered 2 there): a single
+        // crossing however many requests there are. Each element is then
+        // decoded on its own, so one bad request cannot hide the others.
+        let text = requests.as_string().ok_or_else(|| {
+            request_error(&RequestError::Malformed {
+                message: "`checkMany` takes an array of requests".into(),
+            })
+        })?;
+        let elements: Vec<&str> = elements(&text).collect();
+        self.inner
+            .limits()
+            .batch(elements.len())
+            .map_err(|error| request_error(&error))?;
+        Ok(elements
+            .into_iter()
             .map(|element| {
-                let answer = writ_core::wire::decode::<RequestDoc>(element)
+                let answer = self
+                    .inner
+                    .decode::<RequestDoc>(element)
                     .ok()
                     .map(|request| self.inner.check(&request));
                 match answer {
@@ -390,7 +426,7 @@ impl Authorizer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequestDoc | string")] request: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        answer(request, |request: RequestDoc| self.inner.explain(&request))
+        self.answer(request, |request: RequestDoc| self.inner.explain(&request))
     }
 
     /// Every permission a principal holds on one resource (`ALL` last, when held).
@@ -402,7 +438,7 @@ impl Authorizer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "PermissionsRequestDoc | string")] request: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        answer(request, |request: PermissionsRequestDoc| {
+        self.answer(request, |request: PermissionsRequestDoc| {
             self.inner
                 .permissions_of(&request)
                 .map(|answer| answer.permissions)
@@ -418,7 +454,7 @@ impl Authorizer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ListRequestDoc | string")] request: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        answer(request, |request: ListRequestDoc| {
+        self.answer(request, |request: ListRequestDoc| {
             self.inner.list_of(&request)
         })
     }
@@ -433,7 +469,7 @@ impl Authorizer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "PrincipalDoc | string")] principal: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        answer(principal, |doc: PrincipalDoc| {
+        self.answer(principal, |doc: PrincipalDoc| {
             let principal = self.inner.principal(&doc)?;
             Ok(self.inner.claims(&principal))
         })
@@ -451,7 +487,7 @@ impl Authorizer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "AssignmentDoc | string")] assignment: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        answer(assignment, |doc: AssignmentDoc| {
+        self.answer(assignment, |doc: AssignmentDoc| {
             self.inner.check_assignment(&doc)
         })
     }
@@ -535,7 +571,7 @@ impl Authorizer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "PrincipalDoc | string")] principal: &JsValue,
     ) -> Result<Principal, JsValue> {
-        decode::<PrincipalDoc>(principal)
+        self.decode::<PrincipalDoc>(principal)
             .and_then(|doc| self.inner.principal(&doc))
             .map(|principal| Principal {
                 authorizer: Rc::clone(&self.inner),
@@ -723,32 +759,38 @@ fn elements(text: &str) -> impl Iterator<Item = &str> {
         .map(move |range| inner.get(range).unwrap_or(""))
 }
 
-/// JSON text of an argument: a string as given, anything else `JSON.stringify`-ed.
-/// `None` when there is no text (`undefined`, a function, a cycle, a `BigInt`).
-fn json_text(value: &JsValue) -> Option<String> {
-    value
-        .as_string()
-        .or_else(|| js::stringify(value).ok().and_then(|text| text.as_string()))
+impl Authorizer {
+    /// Every JSON-in, JSON-out method: decode the wire document, ask the core,
+    /// encode the answer (or throw the error).
+    fn answer<D: Decode, T: Encode>(
+        &self,
+        argument: &JsValue,
+        ask: impl FnOnce(D) -> Result<T, RequestError>,
+    ) -> Result<JsValue, JsValue> {
+        self.decode(argument)
+            .and_then(ask)
+            .map(|answer| to_js(&answer))
+            .map_err(|error| request_error(&error))
+    }
+
+    /// A wire document from its JSON text, within the snapshot's limits, or
+    /// `request.malformed`. `js/fast.js` writes every object argument as
+    /// text itself (refusing what `JSON.stringify` would drop or change), so
+    /// anything but a string here is refused rather than stringified.
+    fn decode<T: Decode>(&self, value: &JsValue) -> Result<T, RequestError> {
+        let text = value.as_string().ok_or_else(|| RequestError::Malformed {
+            message: "expected JSON text or a plain object".into(),
+        })?;
+        self.inner.decode(&text)
+    }
 }
 
-/// Every JSON-in, JSON-out method: decode the wire document, ask the core, encode
-/// the answer (or throw the error).
-fn answer<D: Decode, T: Encode>(
-    argument: &JsValue,
-    ask: impl FnOnce(D) -> Result<T, RequestError>,
-) -> Result<JsValue, JsValue> {
-    decode(argument)
-        .and_then(ask)
-        .map(|answer| to_js(&answer))
-        .map_err(|error| request_error(&error))
-}
-
-/// A wire document from an argument, or `request.malformed`.
-fn decode<T: Decode>(value: &JsValue) -> Result<T, RequestError> {
-    let text = json_text(value).ok_or_else(|| RequestError::Malformed {
-        message: "expected JSON text or an object".into(),
-    })?;
-    writ_core::wire::decode(&text)
+/// Fast path (`js/fast.js`): the module's exports, where the stack pointer
+/// global (`__writ_stack_pointer`, exported by `wasm/build.sh`) is restored
+/// after a trap so that a trapped call does not leak the stack.
+#[wasm_bindgen(js_name = _exports, skip_typescript)]
+pub fn exports() -> JsValue {
+    wasm_bindgen::exports()
 }
 
 /// A resource type argument: a number is an integer id, a string a name (or an id

@@ -167,7 +167,14 @@ export type ErrorCode =
   | "request.missing_resource_id" | "request.unknown_bundle" | "request.unknown_user"
   | "request.unknown_group" | "request.unknown_access_control" | "request.grants_only"
   | "request.profile_mismatch"
-  | "authorizer.freed" | "principal.freed"
+  | "snapshot.invalid_utf8" | "snapshot.rollback" | "options.malformed"
+  | "request.invalid_utf8"
+  | "limit.snapshot_size" | "limit.request_size" | "limit.id_length"
+  | "limit.memberships" | "limit.composite_length" | "limit.batch_length"
+  | "limit.nesting_depth" | "limit.memory"
+  | "signature.missing" | "signature.malformed" | "signature.unsupported"
+  | "signature.unknown_key" | "signature.invalid" | "key.malformed"
+  | "authorizer.freed" | "principal.freed" | "authorizer.poisoned" | "wasm.trap"
   | (string & {});
 
 /** Every error writ throws: a real `Error` with the core's stable code. */
@@ -264,6 +271,8 @@ export interface AccessControlDoc {
 export interface SnapshotDoc {
   format: 1;
   revision?: string;
+  /** A counter that grows with each published snapshot (`minSequence` refuses older ones). */
+  sequence?: number;
   profile: ProfileName;
   options?: OptionsDoc;
   resourceTypes?: ResourceTypeDoc[];

@@ -108,3 +108,46 @@ test("no principal is 401, an ungated route 404", async () => {
   assert.equal((await call("GET", "/process-definition/invoice")).status, 401);
   assert.equal((await call("GET", "/nowhere", { "X-Writ-User": "kermit" })).status, 404);
 });
+
+test("signed snapshots load in workerd when verified, and each refusal has its code", async () => {
+  const port = await freePort();
+  const signed = spawn(workerd, ["serve", "test/workerd/signed.capnp", "--socket-addr", `http=127.0.0.1:${port}`], {
+    cwd: wasmDir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  signed.stdout.on("data", (chunk) => (log += chunk));
+  signed.stderr.on("data", (chunk) => (log += chunk));
+  process.on("exit", () => signed.kill("SIGKILL"));
+  try {
+    const ask = async (path) => {
+      for (const deadline = Date.now() + 20_000; ; ) {
+        if (signed.exitCode !== null) throw new Error(`workerd exited (${signed.exitCode}):\n${log}`);
+        try {
+          const response = await fetch(`http://127.0.0.1:${port}${path}`);
+          return { status: response.status, ...(await response.json()) };
+        } catch (error) {
+          if (Date.now() > deadline) throw new Error(`workerd did not answer: ${error.message}\n${log}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    };
+    assert.deepEqual(await ask("/good"), { status: 200, allowed: true, sequence: 7 });
+    for (const [path, code] of [
+      ["/tampered", "signature.invalid"],
+      ["/wrong-key", "signature.unknown_key"],
+      ["/missing", "signature.missing"],
+      ["/truncated", "signature.malformed"],
+    ]) {
+      const answer = await ask(path);
+      assert.equal(answer.status, 422, path);
+      assert.equal(answer.code, code, `${path}: ${answer.message}`);
+    }
+  } finally {
+    const exited = new Promise((resolve) => signed.once("exit", resolve));
+    signed.kill("SIGTERM");
+    const timer = setTimeout(() => signed.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+});

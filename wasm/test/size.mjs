@@ -1,22 +1,26 @@
-// The size of the package's .wasm. Prints raw, gzip and brotli sizes, and compares
-// them with two limits (KB = 1,000 bytes):
-// - the target of issue 4: 150 KB raw, 60 KB gzipped. NOT met yet (425 KB / 160 KB
-//   when this was written, 193 / 84 now; README.md, "JavaScript package", and
-//   DESIGN.md say where the bytes go and what would cut them). Reported, so every
-//   run shows the gap.
-// - a regression guard just above today's size: exits 1 when the package grows past
-//   it. Lower the guard whenever the size drops; it must end at the target. Raised
-//   twice, each for a measured trade: by 0.5 KB raw and 0.3 KB gzipped when the
-//   prepared rows' owner sets and the inlined ask path took checkMany of 100
-//   from 16 to about 10.5 µs; by 1.2 KB raw and 0.1 KB gzipped when snapshot
-//   text was encoded straight into wasm memory (`_TextBuffer`), a first load of
-//   the 100k-row snapshot 171 → 149 ms (median of five interleaved runs).
+// The size of the package's .wasm. Prints raw, gzip and brotli sizes, and fails
+// when the package grows past a regression guard just above today's size (KB =
+// 1,000 bytes). The 150 KB / 60 KB gzipped target of issue 4 is withdrawn
+// (what is left is the decision and validation logic: DESIGN.md); the guard
+// stays, so that no byte is added unnoticed. Lower it whenever the size drops;
+// raise it only for a measured, stated reason. Raised so far:
+// - by 0.5 KB raw and 0.3 KB gzipped when the prepared rows' owner sets and the
+//   inlined ask path took checkMany of 100 from 16 to about 10.5 µs;
+// - by 1.2 KB raw and 0.1 KB gzipped when snapshot text was encoded straight
+//   into wasm memory (`_TextBuffer`), a first load of the 100k-row snapshot
+//   171 → 149 ms (median of five interleaved runs);
+// - by 15.8 KB raw and 6.7 KB gzipped for failing closed (issue 16): the limits
+//   every runtime applies (checked while decoding, validating and asking, each
+//   with its code), load options (`limits`, `minSequence`), the sequence,
+//   linear deduplication of memberships, reached owners and claim keys (one
+//   user in 200,000 groups was quadratic), empty ids and unknown admin groups
+//   refused, invalid UTF-8 coded, and the stack pointer's export. Signatures
+//   are verified with WebCrypto, in JavaScript: the wasm has no curve code.
 // Sizes are deterministic for a given toolchain and lockfile.
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const target = { raw: 150_000, gzip: 60_000 };
-const guard = { raw: 193_100, gzip: 83_900 };
+const guard = { raw: 209_000, gzip: 90_700 };
 const file = new URL("../pkg/writ_bg.wasm", import.meta.url);
 const bytes = readFileSync(file);
 const sizes = {
@@ -26,11 +30,6 @@ const sizes = {
 };
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
 console.log(`writ_bg.wasm: ${kb(sizes.raw)} raw, ${kb(sizes.gzip)} gzip -9, ${kb(sizes.brotli)} brotli -11`);
-for (const [kind, limit] of Object.entries(target)) {
-  if (sizes[kind] > limit) {
-    console.log(`issue 4 target not met: ${kind} ${kb(sizes[kind])} > ${kb(limit)} (by ${kb(sizes[kind] - limit)})`);
-  }
-}
 const over = Object.entries(guard).filter(([kind, limit]) => sizes[kind] > limit);
 for (const [kind, limit] of over) {
   console.error(`size regression: ${kind} ${kb(sizes[kind])} > guard ${kb(limit)} (by ${kb(sizes[kind] - limit)})`);

@@ -81,10 +81,42 @@ impl Map {
 }
 
 impl FromIterator<(String, Value)> for Map {
+    /// Each key once, where it first appears, with the last value given for
+    /// it (as `insert` one after the other would leave it, and `serde_json`),
+    /// in time linear in the entries: a request's claims may hold many keys.
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(entries: I) -> Self {
         let mut map = Self::new();
+        let mut seen: hashbrown::HashTable<usize> = hashbrown::HashTable::new();
+        let hash = |key: &str| core::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, key);
         for (key, value) in entries {
-            map.insert(key, value);
+            let entries = &mut map.entries;
+            if entries.len() < 16 {
+                map.insert(key, value);
+                continue;
+            }
+            if seen.is_empty() {
+                for (at, (known, _)) in entries.iter().enumerate() {
+                    seen.insert_unique(hash(known), at, |&at| {
+                        entries.get(at).map_or(0, |(known, _)| hash(known))
+                    });
+                }
+            }
+            let h = hash(&key);
+            let found = seen
+                .find(h, |&at| {
+                    entries.get(at).is_some_and(|(known, _)| *known == key)
+                })
+                .copied();
+            match found.and_then(|at| entries.get_mut(at)) {
+                Some((_, slot)) => *slot = value,
+                None => {
+                    let at = entries.len();
+                    seen.insert_unique(h, at, |&at| {
+                        entries.get(at).map_or(0, |(known, _)| hash(known))
+                    });
+                    entries.push((key, value));
+                }
+            }
         }
         map
     }
@@ -194,11 +226,11 @@ impl<'de> serde::de::Visitor<'de> for MapVisitor {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Map, A::Error> {
-        let mut map = Map::new();
-        while let Some((key, value)) = access.next_entry()? {
-            map.insert(key, value);
+        let mut entries = Vec::new();
+        while let Some(entry) = access.next_entry()? {
+            entries.push(entry);
         }
-        Ok(map)
+        Ok(entries.into_iter().collect())
     }
 }
 

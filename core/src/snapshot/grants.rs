@@ -4,8 +4,8 @@
 //! domains — and Emporix's assignment invariants.
 
 use super::{
-    At, Fallible, Parts, catalogue, non_empty, permission_mask, resolve_list, resolve_type,
-    rows_of, same_type, tenants, unique, unknown_group, unknown_tenant,
+    At, Fallible, Parts, catalogue, composite, memberships, non_empty, permission_mask,
+    resolve_list, resolve_type, rows_of, same_type, tenants, unique, unknown_group, unknown_tenant,
 };
 use crate::catalogue::{
     DEFAULT_ROLES, EMPORIX_ACCESS_CONTROL, EMPORIX_HOLD, EMPORIX_SCOPE, GRANTS_CATALOGUES,
@@ -80,6 +80,7 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
     for (i, role) in doc.roles.iter().enumerate() {
         let at = list.index(i);
         unique(&mut data.roles, &role.id, at.key("id"))?;
+        memberships(&parts.limits, role.tenants.len(), at)?;
         let tenant_ids = at.key("tenants");
         resolve_list(
             &mut data.role_tenants,
@@ -126,6 +127,7 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
     for (i, group) in doc.groups.iter().enumerate() {
         let at = list.index(i);
         unique(&mut groups, &group.id, at.key("id"))?;
+        memberships(&parts.limits, group.tenants.len() + group.roles.len(), at)?;
         resolve_list(
             &mut group_tenants,
             &group.tenants,
@@ -190,6 +192,8 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
     for (i, user) in doc.users.iter().enumerate() {
         let at = list.index(i);
         unique(&mut users, &user.id, at.key("id"))?;
+        let count = user.groups.len() + user.tenants.len() + user.roles.len();
+        memberships(&parts.limits, count, at)?;
         let group_ids = at.key("groups");
         let member_of = resolve_list(
             &mut user_groups,
@@ -230,6 +234,8 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
     for (i, client) in doc.clients.iter().enumerate() {
         let at = list.index(i);
         unique(&mut data.clients, &client.id, at.key("id"))?;
+        let count = client.groups.len() + client.tenants.len() + client.roles.len();
+        memberships(&parts.limits, count, at)?;
         resolve_list(
             &mut data.client_groups,
             &client.groups,
@@ -260,6 +266,8 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
     for (i, rule) in doc.mapping_rules.iter().enumerate() {
         let at = list.index(i);
         unique(&mut rule_ids, &rule.id, at.key("id"))?;
+        let count = rule.groups.len() + rule.tenants.len() + rule.roles.len();
+        memberships(&parts.limits, count, at)?;
         non_empty(&rule.claim_value, at.key("claimValue"))?;
         let claim = ClaimPath::parse(&rule.claim_name).map_err(|reason| {
             SnapshotError::InvalidClaimPath {
@@ -329,8 +337,13 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
         emporix_rows(doc, &groups, &catalogue, &mut rows);
     }
 
-    let (bundles, bundle_ids, implications) =
-        bundles(doc, &catalogue, &data.access_controls, emporix)?;
+    let (bundles, bundle_ids, implications) = bundles(
+        doc,
+        &catalogue,
+        &data.access_controls,
+        &parts.limits,
+        emporix,
+    )?;
     let index = SourceIndex::build(&rows.rows, users.len(), groups.len(), true);
     let source = Source {
         name: super::DEFAULT_SOURCE.into(),
@@ -355,6 +368,8 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
     };
     Ok(Snapshot {
         revision: doc.revision.clone(),
+        sequence: doc.sequence,
+        limits: parts.limits,
         profile: doc.profile,
         options,
         catalogue,
@@ -764,6 +779,7 @@ fn bundles(
     doc: &SnapshotDoc,
     catalogue: &Catalogue,
     known_controls: &Interner,
+    limits: &crate::Limits,
     emporix: bool,
 ) -> Fallible<Bundles> {
     let mut ids = Interner::default();
@@ -773,6 +789,7 @@ fn bundles(
         let at = list.index(i);
         unique(&mut ids, &bundle.id, at.key("id"))?;
         let checks = at.key("allOf");
+        composite(limits, bundle.all_of.len(), checks)?;
         let mut parts = Vec::new();
         for (j, check) in bundle.all_of.iter().enumerate() {
             parts.push(part(catalogue, check, checks.index(j))?);
@@ -797,6 +814,7 @@ fn bundles(
             let at = levels.key(level.as_str());
             let id = format!("{} {}", domain.base, level.as_str());
             let ix = unique(&mut ids, &id, at)?;
+            composite(limits, access_controls.len(), at)?;
             let mut parts = Vec::new();
             for (j, ac) in access_controls.iter().enumerate() {
                 let at = at.index(j);

@@ -242,6 +242,7 @@ impl<'de> Fill<'de> for SnapshotDoc {
         "bundleImplications",
         "accessControls",
         "domains",
+        "sequence",
     ];
     const REQUIRED: u64 = 0b101;
 
@@ -268,7 +269,8 @@ impl<'de> Fill<'de> for SnapshotDoc {
             14 => list(d, &mut self.bundles)?,
             15 => list(d, &mut self.bundle_implications)?,
             16 => list(d, &mut self.access_controls)?,
-            _ => list(d, &mut self.domains)?,
+            17 => list(d, &mut self.domains)?,
+            _ => self.sequence = opt(d, Decoder::read_u64)?,
         }
         Ok(())
     }
