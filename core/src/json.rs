@@ -23,7 +23,7 @@ mod write;
 #[cfg(feature = "std")]
 pub use serde_de::from_str;
 pub use value::{Map, Value};
-pub use write::{ObjectWriter, write_str, write_strs, write_u64};
+pub use write::{ObjectWriter, write_map, write_str, write_strs, write_u64, write_value};
 
 /// Nesting deeper than this is refused (as `serde_json` does), so that a hostile
 /// document cannot exhaust the stack.
@@ -533,11 +533,19 @@ impl<'de> Decoder<'de> {
         let first = self.hex4()?;
         let code = match first {
             0xD800..=0xDBFF => {
-                if self.text.as_bytes().get(self.index..self.index + 2) != Some(b"\\u") {
-                    self.index = (self.index + 1).min(self.text.len());
-                    return Err(self.error("unexpected end of hex escape"));
+                // A `\u` must follow; the end of the text first is the end of
+                // the string's (as `serde_json` reports it).
+                for wanted in [b'\\', b'u'] {
+                    match self.peek() {
+                        None => return Err(self.error("EOF while parsing a string")),
+                        Some(byte) => {
+                            self.index += 1;
+                            if byte != wanted {
+                                return Err(self.error("unexpected end of hex escape"));
+                            }
+                        }
+                    }
                 }
-                self.index += 2;
                 let second = self.hex4()?;
                 if !(0xDC00..=0xDFFF).contains(&second) {
                     return Err(self.error("lone leading surrogate in hex escape"));
