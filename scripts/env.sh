@@ -19,4 +19,9 @@ ensure_rust() {
       rustup component add "$component"
     fi
   done
+  # writ-host's build script builds the guest (writ.wasm) and the plugin
+  # examples for wasm32.
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    rustup target add wasm32-unknown-unknown
+  fi
 }

@@ -30,6 +30,7 @@
 //! ```
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
 
 extern crate alloc;
 
@@ -126,6 +127,39 @@ impl LoadOptions {
             }
         }
         Ok(options)
+    }
+}
+
+impl LoadOptions {
+    /// The options as [`LoadOptions::from_json`] reads them (limits that
+    /// differ from the defaults, the minimum sequence); `None` for defaults.
+    pub fn to_json(&self) -> Option<String> {
+        let defaults = Limits::default();
+        let changed: Vec<(&str, usize)> = LIMITS
+            .iter()
+            .filter_map(|limit| {
+                let value = self.limits.get(limit.name)?;
+                (Some(value) != defaults.get(limit.name)).then_some((limit.name, value))
+            })
+            .collect();
+        if changed.is_empty() && self.min_sequence.is_none() {
+            return None;
+        }
+        let mut text = String::new();
+        let mut object = json::ObjectWriter::new(&mut text);
+        if !changed.is_empty() {
+            let limits = object.field("limits");
+            let mut inner = json::ObjectWriter::new(limits);
+            for (name, value) in changed {
+                inner.u64(name, value as u64);
+            }
+            inner.end();
+        }
+        if let Some(min) = self.min_sequence {
+            object.u64("minSequence", min);
+        }
+        object.end();
+        Some(text)
     }
 }
 

@@ -781,3 +781,89 @@ pub fn read<T: Decode>(text: &str) -> Result<T, crate::json::Error> {
     decoder.finish()?;
     Ok(value)
 }
+
+/// The elements of a JSON array as text, each to be decoded on its own (so
+/// that one bad element cannot hide the others); `None` when `text` does not
+/// start with `[` and end with `]` (whitespace around them is the caller's to
+/// trim: `JSON.stringify` writes none).
+///
+/// This only finds the top-level commas (outside strings and nested
+/// values), which keeps one decoder (`decode::<RequestDoc>`, as a single
+/// check uses) for every element instead of a second one over `json::Value`;
+/// what is between two commas is checked by that decoder.
+pub fn elements(text: &str) -> Option<Vec<&str>> {
+    let inner = text.strip_prefix('[')?.strip_suffix(']')?;
+    let mut depth = 0_u32;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut start = 0;
+    let mut blank = true;
+    let mut cuts = Vec::new();
+    for (at, byte) in inner.bytes().enumerate() {
+        blank &= matches!(byte, b' ' | b'\n' | b'\t' | b'\r');
+        match (in_string, escaped, byte) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') | (false, _, b'"') => in_string = !in_string,
+            (false, _, b'[' | b'{') => depth += 1,
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            (false, _, b',') if depth == 0 => {
+                cuts.push(start..at);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    if !blank {
+        cuts.push(start..inner.len());
+    }
+    Some(
+        cuts.into_iter()
+            .map(|range| inner.get(range).unwrap_or(""))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod json_array {
+    use super::elements;
+
+    fn split(text: &str) -> Vec<&str> {
+        elements(text).expect("an array")
+    }
+
+    #[test]
+    fn splits_only_top_level_commas() {
+        assert_eq!(split("[]"), Vec::<&str>::new());
+        assert_eq!(split("[ \n\t\r]"), Vec::<&str>::new());
+        assert_eq!(split(r#"[{"a":1}]"#), [r#"{"a":1}"#]);
+        assert_eq!(split(r#"[ {"a":1} , 2 ]"#), [r#" {"a":1} "#, " 2 "]);
+        assert_eq!(
+            split(r#"[{"a":[1,2],"b":{"c":","}},null,"x,y",[3,[4,5]]]"#),
+            [
+                r#"{"a":[1,2],"b":{"c":","}}"#,
+                "null",
+                r#""x,y""#,
+                "[3,[4,5]]"
+            ]
+        );
+        // Empty elements are left for the element decoder to refuse.
+        assert_eq!(split("[1,,2]"), ["1", "", "2"]);
+    }
+
+    #[test]
+    fn escapes_do_not_end_strings() {
+        assert_eq!(
+            split(r#"["a\"],[","b\\",{"k":"}\\\"{"}]"#),
+            [r#""a\"],[""#, r#""b\\""#, r#"{"k":"}\\\"{"}"#]
+        );
+        assert_eq!(split(r#"["é,ü","日本,語"]"#), [r#""é,ü""#, r#""日本,語""#]);
+    }
+
+    #[test]
+    fn only_brackets_make_an_array() {
+        for text in ["", "{}", "[", " []", "[] ", "[1"] {
+            assert_eq!(elements(text), None, "{text:?}");
+        }
+    }
+}

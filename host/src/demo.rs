@@ -14,11 +14,23 @@ const REQUESTS: &str = include_str!("../demo/requests.jsonl");
 
 /// One line describing a loaded snapshot.
 pub(crate) fn summary(authorizer: &Authorizer) -> String {
-    let stats = authorizer.stats();
+    summary_of(
+        authorizer.revision(),
+        authorizer.profile(),
+        authorizer.stats(),
+    )
+}
+
+/// One line describing a loaded snapshot, from what it says of itself.
+pub(crate) fn summary_of(
+    revision: Option<&str>,
+    profile: writ_core::wire::ProfileName,
+    stats: writ_core::Stats,
+) -> String {
     format!(
         "ok: revision {}, profile {}, {} source(s), {} users, {} groups, {} tenants, {} authorizations",
-        authorizer.revision().unwrap_or("(none)"),
-        authorizer.profile().as_str(),
+        revision.unwrap_or("(none)"),
+        profile.as_str(),
         stats.sources,
         stats.users,
         stats.groups,

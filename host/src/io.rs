@@ -33,6 +33,12 @@ impl CliError {
         }
     }
 
+    /// An input error with a code known only at run time (the guest's).
+    pub(crate) fn input_owned(code: String, message: String) -> Self {
+        // Codes are few and stable; leaking one per failing process is fine.
+        Self::input(Box::leak(code.into_boxed_str()), message)
+    }
+
     /// A file that could not be read: `io.not_found` or `io.unreadable`.
     pub(crate) fn read(what: &str, error: &io::Error) -> Self {
         let code = match error.kind() {

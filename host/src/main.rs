@@ -6,12 +6,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use writ_core::import::camunda7 as import7;
+use writ_core::json::ObjectWriter;
 use writ_core::signature::{PrivateKey, PublicKey};
 use writ_core::wire::{
-    AssignmentDoc, DecisionDoc, Encode, ErrorLine, PermissionsDoc, PrincipalDoc, ProfileName,
-    RequestDoc, RevokeMode, TypeRef,
+    Encode, ErrorDoc, ErrorLine, PermissionsDoc, ProfileName, RevokeMode, TypeRef,
 };
 use writ_core::{Authorizer, LoadOptions, RequestError};
+use writ_host::{Decider, Host, HostConfig, HostError};
 
 mod demo;
 mod io;
@@ -152,6 +153,73 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Serve decisions over HTTP: AuthZEN Authorization API 1.0, writ's own API, reloads, metrics
+    #[command(
+        long_about = "Serve decisions over HTTP: the OpenID AuthZEN Authorization API 1.0 (POST /access/v1/evaluation, \
+        /access/v1/evaluations, /access/v1/search/resource, /access/v1/search/action; metadata at \
+        GET /.well-known/authzen-configuration), writ's own JSON API (POST /v1/check, /v1/explain, /v1/permissions, \
+        /v1/list, /v1/claims; GET /v1/snapshot), GET /metrics (Prometheus), /healthz and /readyz.\n\n\
+        The snapshot comes from a file (reloaded on change with --watch), from a URL (--snapshot-url, polled with \
+        If-None-Match), or from PUT /v1/snapshot (with --admin-token-file). Every reload is verified (--verify-key) \
+        and validated before it is swapped in; a refused one is logged and counted, and the one in force keeps \
+        answering. Every decision carries the revision that decided it (X-Writ-Revision). Decides in the guest \
+        (writ.wasm in wasmtime) by default; --engine native decides with the core linked in. SIGTERM or Ctrl-C \
+        stop it after the requests in flight. Logs go to stderr (--log, or RUST_LOG: info, debug for a line per request)."
+    )]
+    Serve {
+        /// The snapshot file (not needed with --snapshot-url, or with --admin-token-file alone)
+        snapshot: Option<PathBuf>,
+        /// Where to listen
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Decide in the guest (wasm, the default) or with the core linked in (native)
+        #[arg(long, value_enum, default_value_t = EngineArg::Wasm)]
+        engine: EngineArg,
+        /// Reload the snapshot file when it (or its signature) changes
+        #[arg(long, requires = "snapshot")]
+        watch: bool,
+        /// Fetch the snapshot from this URL, polled with If-None-Match (its signature at URL.sig)
+        #[arg(long, value_name = "URL", conflicts_with = "snapshot")]
+        snapshot_url: Option<String>,
+        /// How often the file or URL is looked at, in seconds
+        #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+        poll: f64,
+        /// A file holding the bearer token of PUT /v1/snapshot (without it that endpoint does not exist)
+        #[arg(long, value_name = "FILE")]
+        admin_token_file: Option<PathBuf>,
+        /// Require every snapshot to be signed by this key (repeatable)
+        #[arg(long, value_name = "FILE")]
+        verify_key: Vec<PathBuf>,
+        /// Refuse a first snapshot older than this sequence (later ones: never older than the one in force)
+        #[arg(long, value_name = "N")]
+        min_sequence: Option<u64>,
+        /// Set a limit, NAME=VALUE (repeatable; see `writ check --help`)
+        #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = parse_limit)]
+        limits: Vec<(String, usize)>,
+        /// Every deny carries its explanation (otherwise only with ?explain=true)
+        #[arg(long)]
+        explain_denies: bool,
+        /// The base URL the AuthZEN metadata names (default: http://LISTEN)
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
+        /// Serve this directory's files at / (GET; e.g. www/dist, the playground that ./run-demo builds)
+        #[arg(long, value_name = "DIR")]
+        www: Option<PathBuf>,
+        /// Log filter: error, warn, info, debug (a line per request), or a RUST_LOG filter
+        #[arg(long, value_name = "FILTER")]
+        log: Option<String>,
+    },
+    /// Write writ.wasm, the guest component `--engine wasm` runs, for other hosts
+    #[command(
+        long_about = "Write writ.wasm: writ's core as a WebAssembly component, the guest that `--engine wasm` runs \
+        in wasmtime. Its contract is host/wit/writ.wit (world `writ`, interface `writ:authz/decisions`): \
+        any component host loads it — wasmtime in Rust or Python, jco in JavaScript. It imports nothing."
+    )]
+    Guest {
+        /// Where to write it
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Build a snapshot from another system's export
     #[command(subcommand)]
     Import(ImportCommand),
@@ -190,6 +258,16 @@ struct SnapshotArgs {
     /// VALUE takes a K, M or G suffix (powers of 1024)
     #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = parse_limit)]
     limits: Vec<(String, usize)>,
+    /// Decide with the core linked in (native) or with the guest, writ.wasm, in wasmtime
+    /// (wasm): the same answers, byte for byte
+    #[arg(long, value_enum, default_value_t = EngineArg::Native)]
+    engine: EngineArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EngineArg {
+    Native,
+    Wasm,
 }
 
 /// `requestBytes=2M`.
@@ -369,38 +447,80 @@ struct CheckArgs {
     profile: Option<ProfileArg>,
 }
 
+/// The principal fields every document starts with, written as the wire
+/// writes them (a claim's number kept as it was given).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the principal's fields, each optional"
+)]
+fn write_principal(
+    object: &mut ObjectWriter<'_>,
+    user: Option<&str>,
+    client: Option<&str>,
+    claims: Option<&writ_core::json::Map>,
+    groups: Option<&[String]>,
+    source: Option<&str>,
+    profile: Option<ProfileArg>,
+) {
+    object.opt_str("user", user).opt_str("client", client);
+    if let Some(claims) = claims {
+        writ_core::json::write_map(object.field("claims"), claims);
+    }
+    if let Some(groups) = groups {
+        object.strs("groups", groups);
+    }
+    object.opt_str("source", source);
+    if let Some(profile) = profile {
+        object.str("profile", ProfileName::from(profile).as_str());
+    }
+}
+
 impl PrincipalArgs {
-    fn into_doc(self) -> PrincipalDoc {
-        PrincipalDoc {
-            user: self.user,
-            client: self.client,
-            claims: self.claims,
-            groups: self.groups,
-            source: self.source,
-            profile: self.profile.map(Into::into),
-        }
+    /// The principal and whatever `more` adds, as one JSON document.
+    fn json(&self, more: impl FnOnce(&mut ObjectWriter<'_>)) -> String {
+        let mut text = String::new();
+        let mut object = ObjectWriter::new(&mut text);
+        write_principal(
+            &mut object,
+            self.user.as_deref(),
+            self.client.as_deref(),
+            self.claims.as_ref(),
+            self.groups.as_deref(),
+            self.source.as_deref(),
+            self.profile,
+        );
+        more(&mut object);
+        object.end();
+        text
     }
 }
 
 impl CheckArgs {
-    /// The request the flags describe, if they describe one.
-    fn request(&self) -> Option<RequestDoc> {
+    /// The request the flags describe (as JSON), if they describe one.
+    fn request(&self) -> Option<String> {
         if self.user.is_none() && self.client.is_none() {
             return None;
         }
-        Some(RequestDoc {
-            user: self.user.clone(),
-            client: self.client.clone(),
-            claims: self.claims.clone(),
-            groups: self.groups.clone(),
-            tenant_id: self.tenant_id.clone(),
-            source: self.source.clone(),
-            profile: self.profile.map(Into::into),
-            permission: self.permission.clone(),
-            resource_type: self.resource_type.as_deref().map(type_ref),
-            resource_id: self.resource_id.clone(),
-            ..RequestDoc::default()
-        })
+        let mut text = String::new();
+        let mut object = ObjectWriter::new(&mut text);
+        write_principal(
+            &mut object,
+            self.user.as_deref(),
+            self.client.as_deref(),
+            self.claims.as_ref(),
+            self.groups.as_deref(),
+            self.source.as_deref(),
+            self.profile,
+        );
+        object.opt_str("permission", self.permission.as_deref());
+        if let Some(resource_type) = &self.resource_type {
+            write_type(&mut object, resource_type);
+        }
+        object
+            .opt_str("resourceId", self.resource_id.as_deref())
+            .opt_str("tenantId", self.tenant_id.as_deref());
+        object.end();
+        Some(text)
     }
 }
 
@@ -428,8 +548,8 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let code = match cli.command {
         Command::Demo => demo::run(&mut out)?,
         Command::Validate { input } => {
-            let authorizer = load(&input)?;
-            out.line(&demo::summary(&authorizer))?;
+            let decider = load_decider(&input)?;
+            out.line(&summary(&decider))?;
             ExitCode::SUCCESS
         }
         Command::Check { query, explain } => check(&query, explain, &mut out)?,
@@ -441,18 +561,16 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             resource_id,
             tenant_id,
         } => {
-            let authorizer = load(&input)?;
-            let held = authorizer
-                .principal(&principal.into_doc())
-                .and_then(|principal| {
-                    let held = authorizer.permissions(
-                        &principal,
-                        &type_ref(&resource_type),
-                        resource_id.as_deref(),
-                        tenant_id.as_deref(),
-                    )?;
-                    Ok(PermissionsDoc { permissions: held })
-                });
+            let decider = load_decider(&input)?;
+            let question = principal.json(|object| {
+                write_type(object, &resource_type);
+                object
+                    .opt_str("resourceId", resource_id.as_deref())
+                    .opt_str("tenantId", tenant_id.as_deref());
+            });
+            let held = decider
+                .permissions(&question)
+                .map(|permissions| PermissionsDoc { permissions }.to_json());
             answer(held, &mut out)?
         }
         Command::List {
@@ -461,22 +579,16 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             permission,
             resource_type,
         } => {
-            let authorizer = load(&input)?;
-            let view = authorizer
-                .principal(&principal.into_doc())
-                .and_then(|principal| {
-                    authorizer.list(&principal, &permission, &type_ref(&resource_type))
-                });
-            answer(view, &mut out)?
+            let decider = load_decider(&input)?;
+            let question = principal.json(|object| {
+                object.str("permission", &permission);
+                write_type(object, &resource_type);
+            });
+            answer(decider.list(&question), &mut out)?
         }
         Command::Claims { input, principal } => {
-            let authorizer = load(&input)?;
-            answer(
-                authorizer
-                    .principal(&principal.into_doc())
-                    .map(|principal| authorizer.claims(&principal)),
-                &mut out,
-            )?
+            let decider = load_decider(&input)?;
+            answer(decider.claims(&principal.json(|_| {})), &mut out)?
         }
         Command::Assign {
             input,
@@ -484,13 +596,16 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             user,
             access_control,
         } => {
-            let authorizer = load(&input)?;
-            let result = authorizer.check_assignment(&AssignmentDoc {
-                user,
-                group,
-                access_control,
-            });
-            let allowed = result.as_ref().is_ok_and(|decision| decision.allowed);
+            let decider = load_decider(&input)?;
+            let mut assignment = String::new();
+            let mut object = ObjectWriter::new(&mut assignment);
+            object
+                .opt_str("user", user.as_deref())
+                .str("group", &group)
+                .opt_str("accessControl", access_control.as_deref());
+            object.end();
+            let result = decider.check_assignment(&assignment);
+            let allowed = result.as_ref().is_ok_and(|decision| allowed(decision));
             let code = answer(result, &mut out)?;
             if code == ExitCode::SUCCESS && !allowed {
                 ExitCode::from(EXIT_DENIED)
@@ -499,6 +614,100 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             }
         }
         Command::Keygen { out: prefix } => keygen(&prefix, &mut out)?,
+        Command::Serve {
+            snapshot,
+            listen,
+            engine,
+            watch,
+            snapshot_url,
+            poll,
+            admin_token_file,
+            verify_key,
+            min_sequence,
+            limits,
+            explain_denies,
+            public_url,
+            www,
+            log,
+        } => {
+            out.flush()?;
+            if let Some(dir) = &www
+                && !dir.is_dir()
+            {
+                return Err(CliError::input(
+                    "io.not_found",
+                    format!("--www {}: not a directory", dir.display()),
+                ));
+            }
+            let source = match (snapshot, snapshot_url) {
+                (Some(path), _) => writ_host::serve::SnapshotSource::File {
+                    path,
+                    signature: None,
+                    watch,
+                },
+                (None, Some(url)) => writ_host::serve::SnapshotSource::Url {
+                    url,
+                    signature: None,
+                },
+                (None, None) if admin_token_file.is_some() => writ_host::serve::SnapshotSource::Put,
+                (None, None) => {
+                    return Err(CliError::input(
+                        "usage.snapshot",
+                        "give a snapshot file, --snapshot-url, or --admin-token-file to PUT one",
+                    ));
+                }
+            };
+            let mut config = writ_host::serve::ServeConfig::new(source);
+            config.listen = listen;
+            config.wasm = (engine == EngineArg::Wasm).then(HostConfig::default);
+            config.explain_denies = explain_denies;
+            config.public_url = public_url;
+            config.www = www;
+            config.poll = std::time::Duration::try_from_secs_f64(poll)
+                .ok()
+                .filter(|poll| !poll.is_zero())
+                .ok_or_else(|| {
+                    CliError::input("usage.poll", "--poll is a positive number of seconds")
+                })?;
+            config.load.min_sequence = min_sequence;
+            for (name, value) in &limits {
+                config
+                    .load
+                    .limits
+                    .set(name, *value)
+                    .map_err(|message| CliError::input("usage.limit", message))?;
+            }
+            config.body_limit = config.load.limits.request_bytes;
+            for key in &verify_key {
+                let text = io::read_utf8(key, "the public key", 64 << 10, "key.malformed")?;
+                config
+                    .keys
+                    .push(PublicKey::from_jwk(&text).map_err(|error| {
+                        CliError::input(error.code(), format!("{}: {error}", key.display()))
+                    })?);
+            }
+            if let Some(file) = &admin_token_file {
+                let token = io::read_utf8(file, "the admin token", 4 << 10, "io.unreadable")?;
+                let token = token.trim();
+                if token.len() < 16 {
+                    return Err(CliError::input(
+                        "usage.admin_token",
+                        "the admin token must be at least 16 characters",
+                    ));
+                }
+                config.admin_token = Some(token.to_owned());
+            }
+            serve(config, log.as_deref())?
+        }
+        Command::Guest { output } => {
+            io::write_file(&output, writ_host::GUEST_WASM)?;
+            out.line(&format!(
+                "wrote {} ({} bytes): world `writ` of host/wit/writ.wit",
+                output.display(),
+                writ_host::GUEST_WASM.len()
+            ))?;
+            ExitCode::SUCCESS
+        }
         Command::Sign {
             snapshot,
             key,
@@ -565,10 +774,11 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     Ok(code)
 }
 
-/// Reads, verifies and loads a snapshot as its arguments say: the size limit
-/// while reading, the signature over the bytes read, then decoding within the
-/// limits, then the minimum sequence.
-fn load(args: &SnapshotArgs) -> Result<Authorizer, CliError> {
+/// A snapshot's bytes, signature, trusted keys and load options, as its
+/// arguments say: the size limit applied while reading.
+type SnapshotInput = (Vec<u8>, Option<Vec<u8>>, Vec<PublicKey>, LoadOptions);
+
+fn read_snapshot(args: &SnapshotArgs) -> Result<SnapshotInput, CliError> {
     let mut options = LoadOptions {
         min_sequence: args.min_sequence,
         ..LoadOptions::default()
@@ -621,8 +831,79 @@ fn load(args: &SnapshotArgs) -> Result<Authorizer, CliError> {
             }
         }
     };
-    Authorizer::from_signed(&bytes, signature.as_deref(), &keys, &options)
-        .map_err(|error| located(path, error))
+    Ok((bytes, signature, keys, options))
+}
+
+/// Runs `writ serve` until SIGTERM or Ctrl-C.
+fn serve(config: writ_host::serve::ServeConfig, log: Option<&str>) -> Result<ExitCode, CliError> {
+    let filter = log
+        .map(str::to_owned)
+        .or_else(|| std::env::var("RUST_LOG").ok())
+        .unwrap_or_else(|| "info".into());
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
+        .map_err(|error| CliError::input("usage.log", format!("--log `{filter}`: {error}")))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| {
+            CliError::input("serve.start", format!("cannot start the runtime: {error}"))
+        })?;
+    runtime
+        .block_on(writ_host::serve::run(config, std::future::pending()))
+        .map_err(host_error)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads, verifies and loads a snapshot with the engine its arguments choose.
+fn load_decider(args: &SnapshotArgs) -> Result<Decider, CliError> {
+    let (bytes, signature, keys, options) = read_snapshot(args)?;
+    let host = match args.engine {
+        EngineArg::Native => None,
+        EngineArg::Wasm => Some(Host::new(HostConfig::default()).map_err(host_error)?),
+    };
+    Decider::load(host.as_ref(), &bytes, signature.as_deref(), &keys, &options).map_err(|error| {
+        CliError::input_owned(
+            error.code().to_owned(),
+            format!("{}: {}", args.snapshot.display(), located_message(&error)),
+        )
+    })
+}
+
+/// A snapshot error's words as the native loader prints them (`` `path`: …``).
+fn located_message(error: &HostError) -> String {
+    error.message().to_owned()
+}
+
+fn host_error(error: HostError) -> CliError {
+    CliError::input_owned(error.code().to_owned(), error.message().to_owned())
+}
+
+/// One line describing a loaded snapshot.
+fn summary(decider: &Decider) -> String {
+    demo::summary_of(decider.revision(), decider.profile(), decider.stats())
+}
+
+/// Whether a `Decision` JSON allows (it always starts with `allowed`).
+fn allowed(decision: &str) -> bool {
+    decision.starts_with(r#"{"allowed":true"#)
+}
+
+/// A resource type from the command line into a question: a name as a
+/// string, an integer id as a number.
+fn write_type(object: &mut ObjectWriter<'_>, resource_type: &str) {
+    match type_ref(resource_type) {
+        TypeRef::Id(id) => {
+            object.u64("resourceType", u64::from(id));
+        }
+        TypeRef::Name(name) => {
+            object.str("resourceType", &name);
+        }
+    }
 }
 
 fn read_signature(path: &Path) -> Result<Vec<u8>, CliError> {
@@ -740,14 +1021,11 @@ fn read_dump(path: &Path) -> Result<String, CliError> {
     io::read_utf8(path, "the dump", 1 << 30, "import.invalid_utf8")
 }
 
-/// Prints a one-shot answer, or its error as an error line (exit 2).
-fn answer<T: Encode>(
-    result: Result<T, RequestError>,
-    out: &mut Output,
-) -> Result<ExitCode, CliError> {
+/// Prints a one-shot answer (JSON), or its error as an error line (exit 2).
+fn answer(result: Result<String, HostError>, out: &mut Output) -> Result<ExitCode, CliError> {
     match result {
-        Ok(value) => {
-            out.line(&value.to_json())?;
+        Ok(json) => {
+            out.line(&json)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
@@ -758,35 +1036,33 @@ fn answer<T: Encode>(
 }
 
 /// `{"error": {...}}` for a request that could not be answered.
-fn error_line(error: &RequestError) -> String {
+fn error_line(error: &HostError) -> String {
     ErrorLine {
-        error: error.to_doc(),
+        error: ErrorDoc {
+            code: error.code().to_owned(),
+            message: error.message().to_owned(),
+        },
     }
     .to_json()
 }
 
-fn decide(
-    authorizer: &Authorizer,
-    request: &RequestDoc,
-    explain: bool,
-) -> Result<DecisionDoc, RequestError> {
+/// One request's decision line: `{"allowed":…}`, or explained.
+fn decide(decider: &Decider, request: &str, explain: bool) -> Result<(bool, String), HostError> {
     if explain {
-        authorizer.explain(request)
+        let decision = decider.explain(request)?;
+        Ok((allowed(&decision), decision))
     } else {
-        authorizer.check(request).map(|allowed| DecisionDoc {
-            allowed,
-            explanation: None,
-        })
+        decider.check_line(request)
     }
 }
 
 fn check(query: &CheckArgs, explain: bool, out: &mut Output) -> Result<ExitCode, CliError> {
-    let authorizer = load(&query.input)?;
+    let decider = load_decider(&query.input)?;
     if let Some(request) = query.request() {
-        return Ok(match decide(&authorizer, &request, explain) {
-            Ok(decision) => {
-                out.line(&decision.to_json())?;
-                if decision.allowed {
+        return Ok(match decide(&decider, &request, explain) {
+            Ok((allowed, line)) => {
+                out.line(&line)?;
+                if allowed {
                     ExitCode::SUCCESS
                 } else {
                     ExitCode::from(EXIT_DENIED)
@@ -799,7 +1075,7 @@ fn check(query: &CheckArgs, explain: bool, out: &mut Output) -> Result<ExitCode,
         });
     }
     let input = BufReader::with_capacity(64 * 1024, std::io::stdin().lock());
-    stream(&authorizer, explain, input, out)?;
+    stream(&decider, explain, input, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -809,48 +1085,41 @@ fn check(query: &CheckArgs, explain: bool, out: &mut Output) -> Result<ExitCode,
 /// answered — too long, not UTF-8, not a request — is an error line, and the
 /// stream goes on.
 fn stream<R: Read>(
-    authorizer: &Authorizer,
+    decider: &Decider,
     explain: bool,
     mut input: BufReader<R>,
     out: &mut Output,
 ) -> Result<(), CliError> {
-    let limit = authorizer.limits().request_bytes;
+    let limits = decider.limits();
     let mut scratch = Vec::new();
-    let mut written = String::new();
     loop {
         // Nothing buffered means the next read may block: answer what we have first.
         if input.buffer().is_empty() {
             out.flush()?;
         }
-        let line = io::next_line(&mut input, limit, &mut scratch)
+        let line = io::next_line(&mut input, limits.request_bytes, &mut scratch)
             .map_err(|error| CliError::read("standard input", &error))?;
         let answer = match line {
             None => break,
-            Some(Line::TooLong(length)) => Err(authorizer
-                .limits()
-                .request(length)
-                .err()
-                .unwrap_or_else(|| RequestError::Malformed {
-                    message: "the line is too long".into(),
-                })),
+            Some(Line::TooLong(length)) => Err(HostError::from(
+                limits
+                    .request(length)
+                    .err()
+                    .unwrap_or_else(|| RequestError::Malformed {
+                        message: "the line is too long".into(),
+                    }),
+            )),
             Some(Line::Text(bytes)) => match std::str::from_utf8(&bytes) {
-                Ok(text) => authorizer
-                    .decode::<RequestDoc>(text)
-                    .and_then(|request| decide(authorizer, &request, explain)),
-                Err(error) => Err(RequestError::InvalidUtf8 {
+                Ok(text) => decide(decider, text, explain).map(|(_, line)| line),
+                Err(error) => Err(HostError::from(RequestError::InvalidUtf8 {
                     message: format!("invalid UTF-8 at byte {} of the line", error.valid_up_to()),
-                }),
+                })),
             },
         };
-        written.clear();
         match answer {
-            Ok(decision) => decision.write_json(&mut written),
-            Err(error) => ErrorLine {
-                error: error.to_doc(),
-            }
-            .write_json(&mut written),
+            Ok(line) => out.line(&line)?,
+            Err(error) => out.line(&error_line(&error))?,
         }
-        out.line(&written)?;
     }
     Ok(())
 }

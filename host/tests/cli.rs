@@ -746,3 +746,99 @@ fn keys_signatures_and_sequences() {
     );
     assert!(!std::path::Path::new(&format!("{broken}.sig")).exists());
 }
+
+#[test]
+fn the_wasm_engine_answers_byte_for_byte_as_the_native_one() {
+    let requests =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/requests.jsonl"))
+            .expect("demo requests")
+            + "not json\n{\"user\":\"kermit\",\"permission\":\"FLY\",\"resourceType\":\"TASK\"}\n";
+    let identity = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/identity.json");
+    let emporix = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/emporix.json");
+    let bad = temp_file(
+        "bad-for-engines.json",
+        r#"{"format":1,"profile":"camunda7","users":[{"id":"a","groups":["nope"]}]}"#,
+    );
+    let bad = bad.to_str().expect("path");
+    let runs: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["check", ORG, "--explain"], requests.as_str()),
+        (vec!["check", ORG], requests.as_str()),
+        (
+            [&["explain", ORG, "--user", "gonzo"][..], READ_INVOICE].concat(),
+            "",
+        ),
+        (
+            [&["check", ORG, "--user", "kermit"][..], READ_INVOICE].concat(),
+            "",
+        ),
+        (
+            vec![
+                "permissions",
+                ORG,
+                "--user",
+                "kermit",
+                "--resource-type",
+                "6",
+                "--resource-id",
+                "invoice",
+            ],
+            "",
+        ),
+        (
+            vec![
+                "list",
+                ORG,
+                "--user",
+                "kermit",
+                "--permission",
+                "ACCESS",
+                "--resource-type",
+                "APPLICATION",
+                "--profile",
+                "optimize",
+            ],
+            "",
+        ),
+        (
+            vec![
+                "claims",
+                identity,
+                "--user",
+                "zed",
+                "--claims",
+                r#"{"groups":["eng"],"n":1e2}"#,
+            ],
+            "",
+        ),
+        (
+            vec!["assign", emporix, "--user", "cara", "--group", "le1-buyer"],
+            "",
+        ),
+        (vec!["validate", ORG], ""),
+        (vec!["validate", bad], ""),
+        (
+            vec![
+                "check",
+                ORG,
+                "--user",
+                "kermit",
+                "--permission",
+                "FLY",
+                "--resource-type",
+                "TASK",
+            ],
+            "",
+        ),
+    ];
+    for (args, stdin) in runs {
+        let native = writ(&args, stdin);
+        let wasm = writ(&[&args[..], &["--engine", "wasm"]].concat(), stdin);
+        assert_eq!(native.status.code(), wasm.status.code(), "{args:?}");
+        assert_eq!(stdout(&native), stdout(&wasm), "{args:?}");
+        assert_eq!(stderr(&native), stderr(&wasm), "{args:?}");
+        assert!(
+            !stdout(&native).is_empty() || !stderr(&native).is_empty(),
+            "{args:?} printed nothing"
+        );
+    }
+}

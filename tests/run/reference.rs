@@ -26,6 +26,78 @@ fn cases() -> u32 {
         .unwrap_or(10_000)
 }
 
+/// Every how many cases one also runs through the guest (writ.wasm in
+/// wasmtime): 1,000 of the 10,000 per family.
+const GUEST_EVERY: usize = 10;
+
+/// The same snapshot and request through the guest must answer as natively:
+/// the check, and the explanation byte for byte. On a sample of the cases.
+fn guest_agrees(
+    doc: &SnapshotDoc,
+    req: &RequestDoc,
+    authorizer: &Authorizer,
+) -> Result<(), TestCaseError> {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static CASES: AtomicUsize = AtomicUsize::new(0);
+    static HOST: OnceLock<writ_host::Host> = OnceLock::new();
+    if !CASES
+        .fetch_add(1, Ordering::Relaxed)
+        .is_multiple_of(GUEST_EVERY)
+    {
+        return Ok(());
+    }
+    #[expect(clippy::panic, reason = "without its host the test cannot run")]
+    let host = HOST.get_or_init(|| {
+        let cache = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("guest-cache");
+        writ_host::Host::new(writ_host::HostConfig {
+            cache_dir: Some(cache),
+            instances: 1,
+            ..writ_host::HostConfig::default()
+        })
+        .unwrap_or_else(|error| panic!("the host starts: {error}"))
+    });
+    let text = json(doc);
+    let guest = host
+        .load(text.as_bytes(), &writ_core::LoadOptions::default())
+        .map_err(|error| {
+            TestCaseError::fail(format!(
+                "the guest refused a snapshot the core loads: {error}\n  {text}"
+            ))
+        })?;
+    let request = json(req);
+    let native = authorizer
+        .explain(req)
+        .map(|decision| writ_core::wire::Encode::to_json(&decision))
+        .map_err(|error| (error.code().to_owned(), error.to_string()));
+    let wasm = guest
+        .explain(&request)
+        .map_err(|error| (error.code().to_owned(), error.message().to_owned()));
+    if native != wasm {
+        return Err(disagree(
+            "guest explain",
+            doc,
+            req,
+            &format!("{wasm:?}"),
+            &format!("{native:?}"),
+        ));
+    }
+    let typed = guest.check(req).map_err(|error| error.code().to_owned());
+    let checked = authorizer
+        .check(req)
+        .map_err(|error| error.code().to_owned());
+    if typed != checked {
+        return Err(disagree(
+            "guest check",
+            doc,
+            req,
+            &format!("{typed:?}"),
+            &format!("{checked:?}"),
+        ));
+    }
+    Ok(())
+}
+
 /// The position of APPLICATION in [`TYPES`].
 const APPLICATION: usize = 2;
 const USERS: [&str; 4] = ["u1", "u2", "u3", "u4"];
@@ -567,6 +639,7 @@ fn compare_unguarded(snapshot: &RawSnapshot, request: &RawRequest) -> Result<(),
         ))
     })?;
     let req = request.build(snapshot);
+    guest_agrees(&doc, &req, &authorizer)?;
 
     let fast = authorizer.check(&req).map_err(|e| e.code().to_owned());
     let naive = reference::check(&doc, &req);
@@ -1524,6 +1597,7 @@ mod grants {
             ))
         })?;
         let req = request.build(snapshot);
+        super::guest_agrees(&doc, &req, &authorizer)?;
 
         let fast = authorizer.check(&req).map_err(|e| e.code().to_owned());
         let naive = reference::check(&doc, &req);

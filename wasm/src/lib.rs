@@ -394,7 +394,7 @@ impl Authorizer {
                 message: "`checkMany` takes an array of requests".into(),
             })
         })?;
-        let elements: Vec<&str> = elements(&text).collect();
+        let elements: Vec<&str> = writ_core::wire::elements(&text).unwrap_or_default();
         self.inner
             .limits()
             .batch(elements.len())
@@ -721,44 +721,6 @@ impl Principal {
     }
 }
 
-/// The elements of a JSON array as text, for `checkMany`.
-///
-/// `text` is `JSON.stringify` output of an array, so it is valid JSON; this only
-/// finds the top-level commas (outside strings and nested values), which keeps
-/// one decoder (`wire::decode::<RequestDoc>`, as `check` uses) for every
-/// element instead of a second one over `json::Value`.
-fn elements(text: &str) -> impl Iterator<Item = &str> {
-    // No whitespace around or inside: `JSON.stringify` writes none.
-    let inner = text
-        .strip_prefix('[')
-        .and_then(|rest| rest.strip_suffix(']'))
-        .unwrap_or("");
-    let mut depth = 0_u32;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut start = 0;
-    let mut cuts = Vec::new();
-    for (at, byte) in inner.bytes().enumerate() {
-        match (in_string, escaped, byte) {
-            (true, true, _) => escaped = false,
-            (true, false, b'\\') => escaped = true,
-            (true, false, b'"') | (false, _, b'"') => in_string = !in_string,
-            (false, _, b'[' | b'{') => depth += 1,
-            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
-            (false, _, b',') if depth == 0 => {
-                cuts.push(start..at);
-                start = at + 1;
-            }
-            _ => {}
-        }
-    }
-    if !inner.is_empty() {
-        cuts.push(start..inner.len());
-    }
-    cuts.into_iter()
-        .map(move |range| inner.get(range).unwrap_or(""))
-}
-
 impl Authorizer {
     /// Every JSON-in, JSON-out method: decode the wire document, ask the core,
     /// encode the answer (or throw the error).
@@ -844,37 +806,4 @@ fn js_error(doc: &ErrorDoc, path: Option<&str>) -> JsValue {
         let _ = js::set_property(&error, "path", path);
     }
     error
-}
-
-#[cfg(test)]
-mod json_array {
-    use super::elements;
-
-    fn split(text: &str) -> Vec<&str> {
-        elements(text).collect()
-    }
-
-    #[test]
-    fn splits_only_top_level_commas() {
-        assert_eq!(split("[]"), Vec::<&str>::new());
-        assert_eq!(split(r#"[{"a":1}]"#), [r#"{"a":1}"#]);
-        assert_eq!(
-            split(r#"[{"a":[1,2],"b":{"c":","}},null,"x,y",[3,[4,5]]]"#),
-            [
-                r#"{"a":[1,2],"b":{"c":","}}"#,
-                "null",
-                r#""x,y""#,
-                "[3,[4,5]]"
-            ]
-        );
-    }
-
-    #[test]
-    fn escapes_do_not_end_strings() {
-        assert_eq!(
-            split(r#"["a\"],[","b\\",{"k":"}\\\"{"}]"#),
-            [r#""a\"],[""#, r#""b\\""#, r#"{"k":"}\\\"{"}"#]
-        );
-        assert_eq!(split(r#"["é,ü","日本,語"]"#), [r#""é,ü""#, r#""日本,語""#]);
-    }
 }

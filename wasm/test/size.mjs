@@ -16,11 +16,14 @@
 //   user in 200,000 groups was quadratic), empty ids and unknown admin groups
 //   refused, invalid UTF-8 coded, and the stack pointer's export. Signatures
 //   are verified with WebCrypto, in JavaScript: the wasm has no curve code.
+// - by 0.2 KB raw and 0.1 KB gzipped (209,103 / 90,725 bytes) when the
+//   fuzzer found a JSON error reported unlike serde_json (a leading surrogate
+//   escape at the end of the text) and batches learnt to see a blank array.
 // Sizes are deterministic for a given toolchain and lockfile.
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const guard = { raw: 209_000, gzip: 90_700 };
+const guard = { raw: 209_200, gzip: 90_800 };
 const file = new URL("../pkg/writ_bg.wasm", import.meta.url);
 const bytes = readFileSync(file);
 const sizes = {

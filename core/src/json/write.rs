@@ -126,3 +126,41 @@ impl<'a> ObjectWriter<'a> {
         self.out.push('}');
     }
 }
+
+/// Writes a value as JSON text, a number as the text it was read as (so that
+/// `1e2` stays `1e2`: a claim compares by its text).
+pub fn write_value(out: &mut String, value: &super::Value) {
+    use super::Value;
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(text) => out.push_str(text),
+        Value::String(text) => write_str(out, text),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => write_map(out, map),
+    }
+}
+
+/// Writes an object of values, as [`write_value`] does.
+pub fn write_map(out: &mut String, map: &super::Map) {
+    out.push('{');
+    for (i, (key, value)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(out, key);
+        out.push(':');
+        write_value(out, value);
+    }
+    out.push('}');
+}
