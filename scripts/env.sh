@@ -25,3 +25,27 @@ ensure_rust() {
     rustup target add wasm32-unknown-unknown
   fi
 }
+
+# What building the npm package (wasm/build.sh) needs: wasm-bindgen's CLI at the
+# pinned version in .tools, node 20 or later, and wasm/node_modules (binaryen's
+# wasm-opt and the test tools), installed again only when the lockfile changed.
+ensure_wasm_build_tools() {
+  local root=$PWD
+  local wasm_bindgen_version=0.2.130 # = the wasm-bindgen pin in Cargo.toml
+  if [[ "$("$root/.tools/bin/wasm-bindgen" --version 2>/dev/null)" != "wasm-bindgen $wasm_bindgen_version" ]]; then
+    step "install wasm-bindgen-cli $wasm_bindgen_version into .tools (a few minutes, once)"
+    cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --no-default-features \
+      --root "$root/.tools" --quiet
+  fi
+  export PATH="$root/.tools/bin:$PATH"
+  if ! command -v node >/dev/null 2>&1 || (($(node -p 'process.versions.node.split(".")[0]') < 20)); then
+    echo "run-*: node 20 or later is needed on PATH" >&2
+    exit 2
+  fi
+  local stamp=wasm/node_modules/.writ-lock
+  if ! cmp -s wasm/package-lock.json "$stamp" 2>/dev/null; then
+    step "npm ci (wasm/)"
+    (cd wasm && npm ci --no-audit --no-fund --loglevel=error)
+    cp wasm/package-lock.json "$stamp"
+  fi
+}

@@ -12,32 +12,9 @@ ensure_rust
 
 root=$PWD
 target_dir=${CARGO_TARGET_DIR:-$root/target}
-wasm_bindgen_version=0.2.130 # = the wasm-bindgen pin in Cargo.toml
 
 ensure_wasm_tools() {
-  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-    rustup target add wasm32-unknown-unknown
-  fi
-  if [[ "$("$root/.tools/bin/wasm-bindgen" --version 2>/dev/null)" != "wasm-bindgen $wasm_bindgen_version" ]]; then
-    step "install wasm-bindgen-cli $wasm_bindgen_version into .tools (a few minutes, once)"
-    cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --no-default-features \
-      --root "$root/.tools" --quiet
-  fi
-  export PATH="$root/.tools/bin:$PATH"
-
-  if ! command -v node >/dev/null 2>&1 || (($(node -p 'process.versions.node.split(".")[0]') < 20)); then
-    echo "test-wasm: node 20 or later is needed on PATH" >&2
-    exit 2
-  fi
-  # binaryen (wasm-opt), typescript, workerd, playwright-core: npm ci, again only
-  # when package-lock.json changed since the last install.
-  local stamp=wasm/node_modules/.writ-lock
-  if ! cmp -s wasm/package-lock.json "$stamp" 2>/dev/null; then
-    step "npm ci (wasm/)"
-    (cd wasm && npm ci --no-audit --no-fund --loglevel=error)
-    cp wasm/package-lock.json "$stamp"
-  fi
-
+  ensure_wasm_build_tools
   if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
     step "install chromium and chromium-driver (apt)"
     apt-get update -qq

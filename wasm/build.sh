@@ -30,8 +30,12 @@ wasm/node_modules/.bin/wasm-opt --merge-similar-functions -Oz --converge --strip
   "$pkg/writ_bg.wasm" -o "$pkg/writ_bg.wasm"
 
 # fromJson's overloads (with keys it answers a Promise) and the load option
-# types: a namespace merged with the generated class, after it.
-cat wasm/js/load.d.ts >>"$pkg/writ.d.ts"
+# types: a namespace merged with the generated class, after it; then the
+# Symbol.dispose fallback (the types compile without lib esnext.disposable).
+cat wasm/js/load.d.ts wasm/js/dispose.d.ts >>"$pkg/writ.d.ts"
 
 cp wasm/js/web.js wasm/js/fast.js wasm/js/node.js wasm/js/workerd.js wasm/js/package.json wasm/README.md "$pkg/"
+# writ/dom and writ/react (plain JavaScript, hand-written types; www/) and the
+# type of `import wasmUrl from "writ/writ_bg.wasm"`.
+cp www/dom.js www/dom.d.ts www/react.js www/react.d.ts wasm/js/wasm-url.d.ts "$pkg/"
 rm -f "$pkg/.gitignore"
