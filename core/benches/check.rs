@@ -236,5 +236,67 @@ fn bench_memberships(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, bench_grants, bench_memberships);
+/// Who can, on the 100k-row organisations: the inverted walk against
+/// checking every listed user (what it must equal).
+fn bench_who_can(c: &mut Criterion) {
+    use writ_core::generate::GrantsShape;
+    let camunda7 = generate::camunda7(Shape::BENCH, 1);
+    let grants = generate::grants(GrantsShape::BENCH, 1);
+    let mut group = c.benchmark_group("who-can");
+    group.sample_size(20);
+    for (name, doc, permission) in [
+        ("camunda7", &camunda7, "READ"),
+        ("grants", &grants, "READ_PROCESS_DEFINITION"),
+    ] {
+        let Ok(authorizer) = Authorizer::from_doc(doc) else {
+            panic!("the generated organisation loads")
+        };
+        let question = RequestDoc {
+            permission: Some(permission.to_owned()),
+            resource_type: Some(TypeRef::Name("PROCESS_DEFINITION".into())),
+            resource_id: Some("process-17".into()),
+            ..RequestDoc::default()
+        };
+        let users: Vec<&str> = doc.users.iter().map(|user| user.id.as_str()).collect();
+        // Who can by definition: every listed user checked.
+        let check_everyone = || -> Vec<String> {
+            users
+                .iter()
+                .filter(|user| {
+                    authorizer
+                        .check(&RequestDoc {
+                            user: Some((**user).to_owned()),
+                            ..question.clone()
+                        })
+                        .unwrap_or(false)
+                })
+                .map(|user| (*user).to_owned())
+                .collect()
+        };
+        let walked = authorizer.who_can(&question, false).unwrap_or_default();
+        let mut brute = check_everyone();
+        brute.sort();
+        assert_eq!(
+            walked.users, brute,
+            "{name}: who-can equals checking everyone"
+        );
+        group.bench_function(
+            format!("{name}: who_can (inverted walk), one definition"),
+            |b| b.iter(|| authorizer.who_can(black_box(&question), false)),
+        );
+        group.bench_function(
+            format!("{name}: check every listed user, one definition"),
+            |b| b.iter(check_everyone),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench,
+    bench_grants,
+    bench_memberships,
+    bench_who_can
+);
 criterion_main!(benches);

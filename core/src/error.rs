@@ -324,6 +324,32 @@ pub enum ImportError {
         "`{path}`: unknown owner type `{found}` (expected USER, CLIENT, GROUP, ROLE or MAPPING_RULE)"
     )]
     UnknownOwnerType { path: String, found: String },
+    #[error("`{path}`: unknown user type `{found}` (expected CUSTOMER or EMPLOYEE)")]
+    UnknownUserType { path: String, found: String },
+    #[error(
+        "`{path}`: unknown account status `{found}` (expected ACTIVE, PROVISIONED or INACTIVE)"
+    )]
+    UnknownAccountStatus { path: String, found: String },
+    /// Emporix: a group holds an access control restricted to the other user type.
+    #[error(
+        "group `{group}` ({user_type}) holds access control `{access_control}`, which is restricted to {restricted_to} groups"
+    )]
+    UserTypeMismatch {
+        group: String,
+        user_type: &'static str,
+        access_control: String,
+        restricted_to: &'static str,
+    },
+    /// Emporix: a customer in two of ADMIN, BUYER and REQUESTER of one legal entity.
+    #[error(
+        "user `{user}` is in `{first}` and `{second}`, two of the ADMIN, BUYER and REQUESTER groups of legal entity `{legal_entity}`"
+    )]
+    CustomerGroupConflict {
+        user: String,
+        first: String,
+        second: String,
+        legal_entity: String,
+    },
 }
 
 impl ImportError {
@@ -334,6 +360,10 @@ impl ImportError {
             Self::UnknownAuthorizationType { .. } => "import.unknown_authorization_type",
             Self::MissingResourceId { .. } => "import.missing_resource_id",
             Self::UnknownOwnerType { .. } => "import.unknown_owner_type",
+            Self::UnknownUserType { .. } => "import.unknown_user_type",
+            Self::UnknownAccountStatus { .. } => "import.unknown_account_status",
+            Self::UserTypeMismatch { .. } => "import.user_type_mismatch",
+            Self::CustomerGroupConflict { .. } => "import.customer_group_conflict",
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::json::Map;
 use crate::model::{ResIx, Slot, Snapshot, Source, TypeIx};
 use crate::optimize::{self, Cause, IdState};
 use crate::prelude::*;
-use crate::principal::{Principal, SourcePrincipal};
+use crate::principal::{Principal, PrincipalRef, SourcePrincipal};
 
 use crate::grants::GrantQuery;
 use crate::wire::{CheckDoc, ExplanationDoc, Level, ListDoc, ProfileName, RequestDoc, TypeRef};
@@ -157,7 +157,7 @@ impl Snapshot {
         })
     }
 
-    fn check_doc<'r>(&self, doc: &'r CheckDoc) -> Result<Check<'r>, Box<RequestError>> {
+    pub(crate) fn check_doc<'r>(&self, doc: &'r CheckDoc) -> Result<Check<'r>, Box<RequestError>> {
         self.resolve_check(
             self.resolve_type(&doc.resource_type)?,
             &doc.permission,
@@ -175,9 +175,20 @@ impl Snapshot {
         request: &RequestDoc,
         explain: bool,
     ) -> Result<Verdict, Box<RequestError>> {
+        self.request_as(request.into(), request, explain)
+    }
+
+    /// [`Snapshot::request`] for the principal `who` (the request's own, or
+    /// one that access analysis puts in its place).
+    pub(crate) fn request_as(
+        &self,
+        who: PrincipalRef<'_>,
+        request: &RequestDoc,
+        explain: bool,
+    ) -> Result<Verdict, Box<RequestError>> {
         self.within_limits(request)?;
         // Evaluated anyway: an anonymously authorized request must still be well-formed.
-        let verdict = self.decide_request(request, explain)?;
+        let verdict = self.decide_request(who, request, explain)?;
         if request.anonymous_authorized {
             return Ok(Verdict {
                 outcome: Outcome::Allow,
@@ -212,10 +223,11 @@ impl Snapshot {
 
     fn decide_request(
         &self,
+        who: PrincipalRef<'_>,
         request: &RequestDoc,
         explain: bool,
     ) -> Result<Verdict, Box<RequestError>> {
-        let principal = self.principal(request.into())?;
+        let principal = self.principal(who)?;
         let context = Context {
             tenant: request.tenant_id.as_deref(),
             resource_exists: request.resource_exists.unwrap_or(true),
@@ -1223,10 +1235,22 @@ impl Snapshot {
         restriction: Option<&str>,
         explain: bool,
     ) -> Result<Verdict, Box<RequestError>> {
-        if scopes.is_empty() {
-            return Err(RequestError::EmptyComposite { field: "scopes" }.into());
-        }
         let (ty, bits) = self.scope_query()?;
+        // An endpoint that requires no scope: allowed to any account that may
+        // act (the account state is checked after, as for every request).
+        if scopes.is_empty() {
+            return Ok(Verdict {
+                outcome: Outcome::Allow,
+                explanation: why(explain, || {
+                    explanation(
+                        "grants.no_scope_required",
+                        "the endpoint requires no scope".into(),
+                        None,
+                        Vec::new(),
+                    )
+                }),
+            });
+        }
         let names: Vec<String> = scopes
             .iter()
             .map(|scope| match restriction {

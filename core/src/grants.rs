@@ -100,7 +100,9 @@ impl Snapshot {
                 .for_each(|&group| push_new(owners, Owner::Group(group), Via::Group(group))),
         }
         let rules_start = owners.len();
-        if let Some(claims) = doc.claims {
+        if let Some(rule) = doc.rule {
+            owners.push((Owner::MappingRule(rule), Via::Rule(rule)));
+        } else if let Some(claims) = doc.claims {
             for (rule_ix, rule) in (0..).zip(&data.mapping_rules) {
                 if rule.claim.matches(claims, &rule.value, rule.operator) {
                     owners.push((Owner::MappingRule(rule_ix), Via::Rule(rule_ix)));

@@ -36,6 +36,7 @@ extern crate alloc;
 
 use crate::prelude::*;
 
+mod analysis;
 mod camunda7;
 pub mod catalogue;
 mod claims;
@@ -316,6 +317,49 @@ impl Authorizer {
     /// type, missing user, …). A deny is `Ok(false)`, never an error.
     pub fn check(&self, request: &RequestDoc) -> Result<bool, RequestError> {
         Ok(self.snapshot.request(request, false)?.allowed())
+    }
+
+    /// Who may do what `request` asks (a request without a principal: no
+    /// `user`, `client`, `groups` or `claims`): the listed users and clients
+    /// whose check allows, whether a user the snapshot does not list would
+    /// be, and under `grants` the mapping rules whose claims alone would be;
+    /// with `explain`, the rule and rows that allowed each.
+    ///
+    /// # Errors
+    /// `request.malformed` for a request that names a principal; otherwise
+    /// as [`Authorizer::check`].
+    pub fn who_can(
+        &self,
+        request: &RequestDoc,
+        explain: bool,
+    ) -> Result<wire::WhoCanDoc, RequestError> {
+        // A plain check (one permission, nothing about the resource but its
+        // id) is asked of each principal through a prepared question, the
+        // path `can` takes, which answers as the request would.
+        let plain = match (&request.permission, &request.resource_type) {
+            (Some(permission), Some(ty))
+                if request.tenant_id.is_none()
+                    && request.properties.is_none()
+                    && request.resource_exists.is_none()
+                    && !request.anonymous_authorized
+                    && request.restriction.is_none() =>
+            {
+                self.question(permission, &ty.to_string(), request.resource_id.as_deref())
+                    .ok()
+            }
+            _ => None,
+        };
+        let snapshot = &self.snapshot;
+        let decide = |who: principal::PrincipalRef<'_>| -> Result<bool, Box<RequestError>> {
+            match &plain {
+                Some(question) => {
+                    let principal = snapshot.principal(who)?;
+                    snapshot.allowed(&principal, question.check())
+                }
+                None => Ok(snapshot.request_as(who, request, false)?.allowed()),
+            }
+        };
+        Ok(self.snapshot.who_can(request, explain, &decide)?)
     }
 
     /// Answers one request with the rows and the rule that decided it.

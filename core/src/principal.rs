@@ -166,6 +166,12 @@ pub(crate) struct PrincipalRef<'a> {
     pub groups: Option<&'a [String]>,
     pub source: Option<&'a str>,
     pub profile: Option<ProfileName>,
+    /// `grants`, access analysis: the principal's claims match exactly this
+    /// mapping rule (instead of whichever `claims` match).
+    pub rule: Option<u32>,
+    /// Access analysis: under the `auto` revoke mode, consult REVOKE rows as
+    /// for a principal that has some of its own.
+    pub revokes: bool,
 }
 
 macro_rules! principal_ref_from {
@@ -179,6 +185,8 @@ macro_rules! principal_ref_from {
                     groups: doc.groups.as_deref(),
                     source: doc.source.as_deref(),
                     profile: doc.profile,
+                    rule: None,
+                    revokes: false,
                 }
             }
         }
@@ -243,8 +251,8 @@ impl Snapshot {
             .unwrap_or(&[])
             .iter()
             .zip(chosen);
-        let mut sources =
-            sources.map(|(source, ix)| self.source_principal(ix, source, user, doc.groups));
+        let mut sources = sources
+            .map(|(source, ix)| self.source_principal(ix, source, user, doc.groups, doc.revokes));
         let sources = match (sources.next(), sources.len()) {
             (Some(only), 0) => SourceList::One(only),
             (first, _) => SourceList::Many(first.into_iter().chain(sources).collect()),
@@ -262,6 +270,7 @@ impl Snapshot {
         source: &Source,
         user: &str,
         claim: Option<&[String]>,
+        revokes: bool,
     ) -> SourcePrincipal {
         let user_ix = source.users.get(user);
         let (groups, group_admin): (Box<[GroupIx]>, bool) = match claim {
@@ -303,7 +312,7 @@ impl Snapshot {
         let revokes = match self.options.revoke_mode {
             RevokeMode::Always => true,
             RevokeMode::Never => false,
-            RevokeMode::Auto => source.index.revokes_concern(user_ix, &groups),
+            RevokeMode::Auto => revokes || source.index.revokes_concern(user_ix, &groups),
         };
         let mut owners = OwnerSet::default().with(Owner::Global);
         if let Some(user) = user_ix {

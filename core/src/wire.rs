@@ -633,6 +633,30 @@ pub enum ListDoc {
     Only { ids: Vec<String> },
 }
 
+/// Who may do what a request asks (`writ who-can`, SEMANTICS.md §5).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WhoCanDoc {
+    /// The listed users whose check allows, sorted.
+    pub users: Vec<String>,
+    /// `grants`: the listed clients whose check allows, sorted.
+    pub clients: Vec<String>,
+    /// Whether a user the snapshot does not list would be allowed.
+    pub any_user: bool,
+    /// `grants`: the mapping rules whose matching claims alone allow it, sorted.
+    pub mapping_rules: Vec<String>,
+    /// When asked for: the rule and rows that allowed each of the above.
+    pub explanations: Vec<WhoDoc>,
+}
+
+/// One allowed principal with its explanation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WhoDoc {
+    /// `user`, `client` or `mappingRule`.
+    pub kind: &'static str,
+    pub id: String,
+    pub explanation: ExplanationDoc,
+}
+
 /// Every permission name a principal holds on one resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -3,7 +3,8 @@
 wasmtime (PyPI), with nothing of writ's Rust host. The guest is loaded from
 its WIT contract alone (world `writ`, interface `writ:authz/decisions`); every
 check case's explanation must equal the native `writ check --explain` byte for
-byte, errors by code and message, and snapshot errors by code and path.
+byte, every who-can case `writ who-can --explain`, errors by code and message,
+and snapshot errors by code and path.
 
 Signed vectors are counted apart: the guest does not verify signatures (its
 hosts do, before it sees the bytes), and this host has no Ed25519.
@@ -102,8 +103,28 @@ def run(guest, writ, vectors_dir, path):
             answer = json.dumps({"error": {"code": answer[1], "message": answer[3]}}, separators=(",", ":"), ensure_ascii=False)
         if answer != expected:
             problems.append(f"{case['name']}: guest {answer}, native {expected}")
+    for case in (case for case in vector["cases"] if "whoCan" in case):
+        question = json.dumps(case["whoCan"])
+        answer = guest.call("[method]authorizer.who-can", loaded, question, True)
+        if isinstance(answer, tuple):
+            answer = json.dumps({"error": {"code": answer[1], "message": answer[3]}}, separators=(",", ":"), ensure_ascii=False)
+        expected = native_who_can(writ, text, question, vector)
+        if answer != expected:
+            problems.append(f"{case['name']}: guest who-can {answer}, native {expected}")
     loaded.drop(guest.store)
     return problems
+
+
+def native_who_can(writ, snapshot_text, question, vector):
+    flags = []
+    for name, value in (vector.get("limits") or {}).items():
+        flags += ["--limit", f"{name}={value}"]
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as snapshot:
+        snapshot.write(snapshot_text)
+        snapshot.flush()
+        out = subprocess.run([writ, "who-can", snapshot.name, "--request", question, "--explain", *flags],
+                             capture_output=True, text=True).stdout
+    return out.strip()
 
 
 def main():

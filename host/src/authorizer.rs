@@ -506,6 +506,18 @@ impl WasmAuthorizer {
         })
     }
 
+    /// Who may do what a request without a principal asks, as JSON.
+    ///
+    /// # Errors
+    /// As [`WasmAuthorizer::check`].
+    pub fn who_can(&self, request: &str, explain: bool) -> Result<String, HostError> {
+        self.json_call(request, |writ, store, authorizer, text| {
+            writ.writ_authz_decisions()
+                .authorizer()
+                .call_who_can(store, authorizer, text, explain)
+        })
+    }
+
     /// What tokens would carry (a `PrincipalDoc` as JSON), as JSON.
     ///
     /// # Errors

@@ -219,6 +219,22 @@ impl Decider {
         }
     }
 
+    /// Who may do what a request without a principal asks (a `RequestDoc`
+    /// as JSON), as JSON: `{"users", "clients", "anyUser", "mappingRules"}`,
+    /// with `explain` also `explanations`.
+    ///
+    /// # Errors
+    /// As [`Decider::check`]; `request.malformed` for a request that names a principal.
+    pub fn who_can(&self, request: &str, explain: bool) -> Result<String, HostError> {
+        match self {
+            Self::Native(authorizer) => {
+                let request = authorizer.decode::<RequestDoc>(request)?;
+                Ok(authorizer.who_can(&request, explain)?.to_json())
+            }
+            Self::Wasm(authorizer) => authorizer.who_can(request, explain),
+        }
+    }
+
     /// What tokens would carry (a `PrincipalDoc` as JSON), as JSON.
     ///
     /// # Errors

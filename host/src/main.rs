@@ -104,6 +104,28 @@ enum Command {
         #[arg(long, value_name = "TYPE")]
         resource_type: String,
     },
+    /// Who may do this: the listed users (and clients) whose check allows, and whether anyone else would be
+    #[command(
+        long_about = "Who may do this: one JSON object {\"users\": [...], \"clients\": [...], \"anyUser\": bool, \"mappingRules\": [...]}. \
+        users (and under `grants` clients) are the listed principals whose check allows, sorted; anyUser says whether a user \
+        the snapshot does not list would be allowed (a `*` or GLOBAL row, authorization checks off); mappingRules, under \
+        `grants`, the rules whose matching claims alone would allow it. With --explain, `explanations` gives the rule and \
+        rows that allowed each.\n\n\
+        Ask with flags (--permission, --resource-type, optional --resource-id, --tenant-id), or give any request without a \
+        principal with --request (anyOf/allOf, Emporix scopes, a bundle, properties), e.g.\n  \
+        writ who-can emporix.json --request '{\"scopes\":[\"integromat.scenario_edit\"]}'\n\n\
+        Only the principals that the rows on the resource (and the tenant, admin settings, properties and account states) \
+        single out are checked one by one; everyone else is decided as one unlisted user."
+    )]
+    WhoCan {
+        #[command(flatten)]
+        input: SnapshotArgs,
+        #[command(flatten)]
+        question: QuestionArgs,
+        /// Add the rule and rows that allowed each principal
+        #[arg(long)]
+        explain: bool,
+    },
     /// What tokens would carry: Management Identity's permissions.{audience} claim, Emporix's scopes
     Claims {
         #[command(flatten)]
@@ -357,6 +379,39 @@ enum ImportCommand {
         #[arg(long)]
         revision: Option<String>,
     },
+    /// Emporix IAM Service list responses (one tenant, in one or more dumps) → one `grants` snapshot
+    #[command(
+        long_about = "Emporix IAM Service list responses (one tenant, in one or more dumps) → one `grants` snapshot \
+        (catalogue emporix).\n\n\
+        A dump is one JSON object whose keys hold the list responses verbatim, each a bare array of items \
+        or an array of pages: accessControls (GET /iam/{tenant}/access-controls), groups (GET /iam/{tenant}/groups), \
+        groupUsers ({\"<groupId>\": GET /iam/{tenant}/groups/{groupId}/users}), and optionally \
+        groupAccessControls ({\"<groupId>\": GET /iam/{tenant}/groups/{groupId}/access-controls}), \
+        templates (GET /iam/{tenant}/templates), users (GET /iam/{tenant}/users: status, isAccountLocked, groupIds), \
+        customers (GET /customer/{tenant}/customers: active, onHold) and userScopes \
+        ({\"<userId>\": GET /iam/{tenant}/users/{userId}/scopes}, compared with the derived scopes, never a source). \
+        Several dumps are merged into one snapshot: listings concatenated, per-group maps merged, the first of \
+        duplicate ids kept. No call returns the dashboard domains: give them with --domains. \
+        See core/src/import/emporix.rs for every field read."
+    )]
+    Emporix {
+        /// The dumps of one tenant, merged in order
+        #[arg(required = true)]
+        dumps: Vec<PathBuf>,
+        /// Where to write the snapshot
+        #[arg(short, long)]
+        output: PathBuf,
+        /// A JSON array of dashboard domains ({"base", "levels"}, as the snapshot's `domains`) to copy in
+        #[arg(long, value_name = "FILE")]
+        domains: Option<PathBuf>,
+        /// Make group GROUP the predefined customer group KIND (admin, buyer, requester or contact),
+        /// whatever its `code` says (repeatable)
+        #[arg(long = "predefined", value_name = "GROUP=KIND")]
+        predefined: Vec<String>,
+        /// A revision label for the snapshot
+        #[arg(long)]
+        revision: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -447,6 +502,83 @@ struct CheckArgs {
     profile: Option<ProfileArg>,
 }
 
+/// A request without a principal: flags, or JSON (who-can, drift).
+#[derive(Debug, Args)]
+struct QuestionArgs {
+    /// The permission (e.g. READ)
+    #[arg(long, required_unless_present = "request", conflicts_with = "request")]
+    permission: Option<String>,
+    /// The resource type, by name or integer id
+    #[arg(
+        long,
+        value_name = "TYPE",
+        required_unless_present = "request",
+        conflicts_with = "request"
+    )]
+    resource_type: Option<String>,
+    /// The resource id (omit for the whole type)
+    #[arg(long, value_name = "ID", conflicts_with = "request")]
+    resource_id: Option<String>,
+    /// The tenant the resource belongs to
+    #[arg(long, value_name = "TENANT", conflicts_with = "request")]
+    tenant_id: Option<String>,
+    /// The source (engine) to decide on, for snapshots with several
+    #[arg(long, conflicts_with = "request")]
+    source: Option<String>,
+    /// Decide under this profile instead of the snapshot's
+    #[arg(long, value_enum, conflicts_with = "request")]
+    profile: Option<ProfileArg>,
+    /// The whole request as JSON, without a principal (anyOf, allOf, scopes, bundle, properties, …)
+    #[arg(long, value_name = "JSON")]
+    request: Option<String>,
+}
+
+impl QuestionArgs {
+    /// The request as JSON.
+    fn json(&self) -> String {
+        if let Some(request) = &self.request {
+            return request.clone();
+        }
+        let mut text = String::new();
+        let mut object = ObjectWriter::new(&mut text);
+        write_principal(
+            &mut object,
+            None,
+            None,
+            None,
+            None,
+            self.source.as_deref(),
+            self.profile,
+        );
+        write_check(
+            &mut object,
+            self.permission.as_deref(),
+            self.resource_type.as_deref(),
+            self.resource_id.as_deref(),
+            self.tenant_id.as_deref(),
+        );
+        object.end();
+        text
+    }
+}
+
+/// The check fields of a request: permission, type (a name or an id), id, tenant.
+fn write_check(
+    object: &mut ObjectWriter<'_>,
+    permission: Option<&str>,
+    resource_type: Option<&str>,
+    resource_id: Option<&str>,
+    tenant_id: Option<&str>,
+) {
+    object.opt_str("permission", permission);
+    if let Some(resource_type) = resource_type {
+        write_type(object, resource_type);
+    }
+    object
+        .opt_str("resourceId", resource_id)
+        .opt_str("tenantId", tenant_id);
+}
+
 /// The principal fields every document starts with, written as the wire
 /// writes them (a claim's number kept as it was given).
 #[allow(
@@ -512,13 +644,13 @@ impl CheckArgs {
             self.source.as_deref(),
             self.profile,
         );
-        object.opt_str("permission", self.permission.as_deref());
-        if let Some(resource_type) = &self.resource_type {
-            write_type(&mut object, resource_type);
-        }
-        object
-            .opt_str("resourceId", self.resource_id.as_deref())
-            .opt_str("tenantId", self.tenant_id.as_deref());
+        write_check(
+            &mut object,
+            self.permission.as_deref(),
+            self.resource_type.as_deref(),
+            self.resource_id.as_deref(),
+            self.tenant_id.as_deref(),
+        );
         object.end();
         Some(text)
     }
@@ -585,6 +717,14 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 write_type(object, &resource_type);
             });
             answer(decider.list(&question), &mut out)?
+        }
+        Command::WhoCan {
+            input,
+            question,
+            explain,
+        } => {
+            let decider = load_decider(&input)?;
+            answer(decider.who_can(&question.json(), explain), &mut out)?
         }
         Command::Claims { input, principal } => {
             let decider = load_decider(&input)?;
@@ -745,6 +885,56 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 authorization_checks: Some(authorization_checks == Switch::On),
             };
             let imported = writ_core::import::camunda8::import(&parsed, &options)
+                .map_err(|error| CliError::input(error.code(), error.to_string()))?;
+            write_imported(imported.snapshot, &imported.warnings, &output)?
+        }
+        Command::Import(ImportCommand::Emporix {
+            dumps,
+            output,
+            domains,
+            predefined,
+            revision,
+        }) => {
+            let mut parsed = Vec::with_capacity(dumps.len());
+            for path in &dumps {
+                let text = read_dump(path)?;
+                let dump = writ_core::import::emporix::parse_dump(&text).map_err(|error| {
+                    CliError::input(error.code(), format!("{}: {error}", path.display()))
+                })?;
+                parsed.push(dump);
+            }
+            let domains = match &domains {
+                Some(path) => {
+                    let text =
+                        io::read_utf8(path, "the domains file", 1 << 30, "import.invalid_utf8")?;
+                    writ_core::import::emporix::parse_domains(&text).map_err(|error| {
+                        CliError::input(error.code(), format!("{}: {error}", path.display()))
+                    })?
+                }
+                None => Vec::new(),
+            };
+            let mut kinds = std::collections::BTreeMap::new();
+            for text in &predefined {
+                let entry = text.split_once('=').and_then(|(group, kind)| {
+                    Some((group, writ_core::import::emporix::predefined_group(kind)?))
+                        .filter(|(group, _)| !group.is_empty())
+                });
+                let Some((group, kind)) = entry else {
+                    return Err(CliError::input(
+                        "usage.predefined",
+                        format!(
+                            "--predefined `{text}`: expected GROUP=KIND, KIND one of admin, buyer, requester, contact"
+                        ),
+                    ));
+                };
+                kinds.insert(group.to_owned(), kind);
+            }
+            let options = writ_core::import::emporix::ImportOptions {
+                revision,
+                domains,
+                predefined: kinds,
+            };
+            let imported = writ_core::import::emporix::import(&parsed, &options)
                 .map_err(|error| CliError::input(error.code(), error.to_string()))?;
             write_imported(imported.snapshot, &imported.warnings, &output)?
         }

@@ -393,6 +393,76 @@ fn import_camunda8_writes_a_grants_snapshot_that_decides() {
 }
 
 #[test]
+fn import_emporix_writes_the_demo_snapshot() {
+    let demo: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{DEMO}/emporix.json")).expect("read the demo"),
+    )
+    .expect("json");
+    let domains = temp_file("emporix-domains.json", &demo["domains"].to_string());
+    let out = temp_file("emporix.json", "");
+    let dump = format!("{DEMO}/emporix-dump.json");
+    let output = writ(
+        &[
+            "import",
+            "emporix",
+            &dump,
+            "--domains",
+            domains.to_str().expect("path"),
+            "-o",
+            out.to_str().expect("path"),
+        ],
+        "",
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("warning:"), "{stderr}");
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("read")).expect("json");
+    assert_eq!(snapshot, demo);
+
+    // A group holding an access control restricted to the other user type.
+    let bad = temp_file(
+        "bad-emporix.json",
+        r#"{"accessControls":[{"id":"self","scopes":["customer.customer_read_own"],"restrictedTo":"CUSTOMER"}],
+            "groups":[{"id":"staff","userType":"EMPLOYEE","accessControls":["self"]}]}"#,
+    );
+    let output = writ(
+        &[
+            "import",
+            "emporix",
+            bad.to_str().expect("path"),
+            "-o",
+            out.to_str().expect("path"),
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("error[import.user_type_mismatch]"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = writ(
+        &[
+            "import",
+            "emporix",
+            &dump,
+            "--predefined",
+            "le1-buyer=owner",
+            "-o",
+            out.to_str().expect("path"),
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("error[usage.predefined]"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
 fn claims_projects_identity_permissions_and_emporix_scopes() {
     let identity = format!("{DEMO}/identity.json");
     let output = writ(

@@ -149,6 +149,7 @@ fn compare_file(file: &VectorFile, snapshot: &str) -> Vec<String> {
             ("list", case.list.as_ref().map(serde_json::to_string)),
             ("claims", case.claims.as_ref().map(serde_json::to_string)),
             ("assign", case.assign.as_ref().map(serde_json::to_string)),
+            ("whoCan", case.who_can.as_ref().map(serde_json::to_string)),
         ] {
             let Some(json) = doc.map(|doc| doc.expect("document JSON")) else {
                 continue;
@@ -160,6 +161,10 @@ fn compare_file(file: &VectorFile, snapshot: &str) -> Vec<String> {
                 ),
                 "list" => (either(native.list(&json)), either(wasm.list(&json))),
                 "claims" => (either(native.claims(&json)), either(wasm.claims(&json))),
+                "whoCan" => (
+                    either(native.who_can(&json, true)),
+                    either(wasm.who_can(&json, true)),
+                ),
                 _ => (
                     either(native.check_assignment(&json)),
                     either(wasm.check_assignment(&json)),

@@ -441,15 +441,12 @@ fn authzen_metadata_single_batch_and_searches() {
     for (key, path) in [
         ("access_evaluation_endpoint", "/access/v1/evaluation"),
         ("access_evaluations_endpoint", "/access/v1/evaluations"),
+        ("search_subject_endpoint", "/access/v1/search/subject"),
         ("search_resource_endpoint", "/access/v1/search/resource"),
         ("search_action_endpoint", "/access/v1/search/action"),
     ] {
         assert_eq!(metadata[key], json!(format!("{}{path}", server.base)));
     }
-    assert!(
-        metadata.get("search_subject_endpoint").is_none(),
-        "subject search is not served yet"
-    );
 
     // Single: allow, deny with its rule, the explanation on request, the request id echoed.
     let url = server.url("/access/v1/evaluation");
@@ -596,16 +593,73 @@ fn authzen_metadata_single_batch_and_searches() {
         post(&server.url("/access/v1/search/action"), &other.to_string()).0,
         400
     );
-    // Subject search needs who-can.
-    let subject = json!({"subject": {"type": "user"}, "action": {"name": "READ"}, "resource": {"type": "PROCESS_DEFINITION", "id": "invoice"}});
+    // Subject search: writ's who-can, as the CLI answers it, paged.
+    let subject_url = server.url("/access/v1/search/subject");
+    for (permission, id, tenant) in [
+        ("READ", "invoice", None),
+        ("READ", "payroll", None),
+        ("CREATE_INSTANCE", "invoice", Some("emea")),
+        ("UPDATE", "invoice", None),
+    ] {
+        let mut resource = json!({"type": "PROCESS_DEFINITION", "id": id});
+        let mut flags = vec![
+            "who-can".to_owned(),
+            ORG.to_owned(),
+            format!("--permission={permission}"),
+            "--resource-type=PROCESS_DEFINITION".to_owned(),
+            format!("--resource-id={id}"),
+        ];
+        if let Some(tenant) = tenant {
+            resource["properties"] = json!({"tenantId": tenant});
+            flags.push(format!("--tenant-id={tenant}"));
+        }
+        let native = std::process::Command::new(env!("CARGO_BIN_EXE_writ"))
+            .args(&flags)
+            .output()
+            .expect("writ who-can runs");
+        let native = parse(&String::from_utf8_lossy(&native.stdout));
+        let body = json!({"subject": {"type": "user"}, "action": {"name": permission}, "resource": resource});
+        let (status, headers, answer) = post(&subject_url, &body.to_string());
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(header(&headers, "x-writ-revision"), Some("demo-2026-11"));
+        let answer = parse(&answer);
+        let users: Vec<Value> = native["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .map(|id| json!({"type": "user", "id": id}))
+            .collect();
+        assert_eq!(
+            answer["results"],
+            json!(users),
+            "{permission} {id} {tenant:?}"
+        );
+        assert_eq!(answer["context"]["writ"]["anyUser"], native["anyUser"]);
+        // One at a time, following the tokens, gives the same subjects.
+        let mut paged = body.clone();
+        paged["page"] = json!({"limit": 1});
+        let mut walked = Vec::new();
+        loop {
+            let page = parse(&post(&subject_url, &paged.to_string()).2);
+            walked.extend(page["results"].as_array().cloned().unwrap_or_default());
+            let next = page["page"]["next_token"].as_str().unwrap_or("").to_owned();
+            if next.is_empty() {
+                break;
+            }
+            paged["page"]["token"] = json!(next);
+        }
+        assert_eq!(json!(walked), json!(users));
+    }
+    // Errors: an unknown permission, a principal type writ does not know.
+    let bad = json!({"subject": {"type": "user"}, "action": {"name": "FLY"}, "resource": {"type": "PROCESS_DEFINITION", "id": "invoice"}});
+    let (status, _, body) = post(&subject_url, &bad.to_string());
+    assert_eq!(status, 400);
     assert_eq!(
-        post(
-            &server.url("/access/v1/search/subject"),
-            &subject.to_string()
-        )
-        .0,
-        501
+        parse(&body)["error"]["code"],
+        json!("request.unknown_permission")
     );
+    let robot = json!({"subject": {"type": "robot"}, "action": {"name": "READ"}, "resource": {"type": "PROCESS_DEFINITION", "id": "invoice"}});
+    assert_eq!(post(&subject_url, &robot.to_string()).0, 400);
 }
 
 #[test]

@@ -728,6 +728,11 @@ fn compare_unguarded(snapshot: &RawSnapshot, request: &RawRequest) -> Result<(),
             ));
         }
     }
+    // Who can do it: the inverted walk against checking every listed principal.
+    let question = vector::without_principal(req.clone());
+    if let Some(problem) = vector::who_can_disagrees(&authorizer, &doc, &question) {
+        return Err(disagree("who-can", &doc, &question, &problem, ""));
+    }
     Ok(())
 }
 
@@ -1684,6 +1689,13 @@ mod grants {
                     &format!("{naive:?}"),
                 ));
             }
+        }
+        // Who can do it: the inverted walk against checking every listed principal.
+        let question = writ_conformance::vector::without_principal(req.clone());
+        if let Some(problem) =
+            writ_conformance::vector::who_can_disagrees(&authorizer, &doc, &question)
+        {
+            return Err(disagree("who-can", &doc, &question, &problem, ""));
         }
         Ok(())
     }

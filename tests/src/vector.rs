@@ -9,11 +9,16 @@
 //!     {"name": "…", "check": {…request…}, "expect": {"allowed": true, "rows": ["a1"], "rule": "camunda7.match", "level": "user"}},
 //!     {"name": "…", "check": {…}, "expectError": "request.unknown_permission"},
 //!     {"name": "…", "permissions": {"user": "…", "resourceType": "…", "resourceId": "…"}, "expect": {"permissions": ["READ"]}},
-//!     {"name": "…", "list": {"user": "…", "permission": "READ", "resourceType": "…"}, "expect": {"list": {"kind": "all"}}}
+//!     {"name": "…", "list": {"user": "…", "permission": "READ", "resourceType": "…"}, "expect": {"list": {"kind": "all"}}},
+//!     {"name": "…", "whoCan": {"permission": "READ", "resourceType": "…", "resourceId": "…"},
+//!      "expect": {"users": ["kermit"], "clients": [], "anyUser": false, "mappingRules": []}}
 //!   ]
 //! }
 //! ```
 //! In `expect`, only the fields given are compared; `rows` compares as a set.
+//! Natively, every `whoCan` answer, and who-can of every `check` case's
+//! request without its principal, must equal [`who_can_by_checks`]: the
+//! brute force of checking every listed principal.
 //! Under `grants`, `expect` may also give `via` (how the principal reaches the
 //! deciding grant: `direct`, ``group `ops` ``, ``role `r` of group `g` ``, …).
 
@@ -133,6 +138,9 @@ pub struct Case {
     /// `grants` (Emporix): whether a proposed assignment keeps the invariants.
     #[serde(default)]
     pub assign: Option<AssignmentDoc>,
+    /// Who may do what a request without a principal asks.
+    #[serde(default)]
+    pub who_can: Option<RequestDoc>,
     #[serde(default)]
     pub expect: Option<Expect>,
     #[serde(default)]
@@ -161,6 +169,15 @@ pub struct Expect {
     pub list: Option<ListDoc>,
     #[serde(default)]
     pub claims: Option<ClaimsDoc>,
+    /// `whoCan`: the users, clients, unlisted users and mapping rules allowed.
+    #[serde(default)]
+    pub users: Option<Vec<String>>,
+    #[serde(default)]
+    pub clients: Option<Vec<String>>,
+    #[serde(default)]
+    pub any_user: Option<bool>,
+    #[serde(default)]
+    pub mapping_rules: Option<Vec<String>>,
 }
 
 /// The folder holding the vector files.
@@ -247,14 +264,178 @@ pub fn run(file: &VectorFile, snapshot: &str) -> Vec<String> {
         Ok(authorizer) => authorizer,
         Err(error) => return vec![format!("snapshot rejected: {} {error}", error.code())],
     };
+    let doc = snapshot_doc(snapshot).ok();
     file.cases
         .iter()
         .filter_map(|case| {
-            run_case(&authorizer, case)
-                .err()
-                .map(|why| format!("{}: {why}", case.name))
+            let mut problems = Vec::new();
+            if let Err(why) = run_case(&authorizer, case) {
+                problems.push(why);
+            }
+            // Who can do what the case asks: the inverted walk against checking everyone.
+            let question = case
+                .who_can
+                .clone()
+                .or_else(|| case.check.clone().map(without_principal));
+            if let (Some(question), Some(doc)) = (question, &doc)
+                && let Some(problem) = who_can_disagrees(&authorizer, doc, &question)
+            {
+                problems.push(problem);
+            }
+            (!problems.is_empty()).then(|| format!("{}: {}", case.name, problems.join("; ")))
         })
         .collect()
+}
+
+/// A request's question without its principal (who-can's request).
+pub fn without_principal(request: RequestDoc) -> RequestDoc {
+    RequestDoc {
+        user: None,
+        client: None,
+        groups: None,
+        claims: None,
+        ..request
+    }
+}
+
+/// `who_can` against [`who_can_by_checks`]: `None` when they agree (an
+/// error counts when both give the same code).
+pub fn who_can_disagrees(
+    authorizer: &Authorizer,
+    doc: &SnapshotDoc,
+    question: &RequestDoc,
+) -> Option<String> {
+    let walked = authorizer.who_can(question, false);
+    let brute = who_can_by_checks(authorizer, doc, question);
+    match (walked, brute) {
+        (Ok(walked), Ok(brute)) if walked == brute => None,
+        (Err(a), Err(b)) if a.code() == b.code() => None,
+        (walked, brute) => Some(format!(
+            "who-can {walked:?}, checking everyone {brute:?} (asked {})",
+            serde_json::to_string(question).unwrap_or_default()
+        )),
+    }
+}
+
+/// Who can, by definition (SEMANTICS.md §5): every listed user and client
+/// checked, a user no one lists checked, and each mapping rule checked
+/// through claims that match it (for the rules whose claim such claims can
+/// name alone; the others are taken from `who_can`).
+///
+/// # Errors
+/// The first check's error.
+pub fn who_can_by_checks(
+    authorizer: &Authorizer,
+    doc: &SnapshotDoc,
+    question: &RequestDoc,
+) -> Result<writ_core::wire::WhoCanDoc, RequestError> {
+    use writ_core::wire::{ClaimOperator, ProfileName};
+    if question.user.is_some()
+        || question.client.is_some()
+        || question.groups.is_some()
+        || question.claims.is_some()
+    {
+        return Err(RequestError::Malformed {
+            message: "a who-can question names no principal".into(),
+        });
+    }
+    let mut users: Vec<&str> = doc.users.iter().map(|user| user.id.as_str()).collect();
+    for source in &doc.sources {
+        if question
+            .source
+            .as_ref()
+            .is_none_or(|name| *name == source.name)
+        {
+            users.extend(source.users.iter().map(|user| user.id.as_str()));
+        }
+    }
+    users.sort_unstable();
+    users.dedup();
+    let listed = |id: &str| {
+        users.contains(&id)
+            || doc.clients.iter().any(|client| client.id == id)
+            || doc.options.admin_users.iter().any(|admin| admin == id)
+    };
+    let mut anyone = String::from("writ:anyone");
+    let mentioned = |id: &str| {
+        question.properties.as_ref().is_some_and(|properties| {
+            serde_json::to_string(properties)
+                .unwrap_or_default()
+                .contains(id)
+        })
+    };
+    while listed(&anyone) || mentioned(&anyone) {
+        anyone.push('\'');
+    }
+    let as_user = |user: &str| RequestDoc {
+        user: Some(user.to_owned()),
+        ..question.clone()
+    };
+    let any_user = authorizer.check(&as_user(&anyone))?;
+    let mut answer = writ_core::wire::WhoCanDoc {
+        any_user,
+        ..Default::default()
+    };
+    for user in &users {
+        if authorizer.check(&as_user(user))? {
+            answer.users.push((*user).to_owned());
+        }
+    }
+    if question.profile.unwrap_or(doc.profile) == ProfileName::Grants {
+        let mut clients: Vec<&str> = doc
+            .clients
+            .iter()
+            .map(|client| client.id.as_str())
+            .collect();
+        clients.sort_unstable();
+        for client in clients {
+            let request = RequestDoc {
+                client: Some(client.to_owned()),
+                ..question.clone()
+            };
+            if authorizer.check(&request)? {
+                answer.clients.push(client.to_owned());
+            }
+        }
+        let walked = authorizer.who_can(question, false)?;
+        // `$.name` and `name` look at the same claim.
+        let claim = |name: &str| name.strip_prefix("$.").unwrap_or(name).to_owned();
+        for rule in &doc.mapping_rules {
+            // Claims made for this rule must match no other rule.
+            let alone = !claim(&rule.claim_name).contains(['$', '.', '['])
+                && doc
+                    .mapping_rules
+                    .iter()
+                    .filter(|other| {
+                        other.claim_value == rule.claim_value
+                            && (claim(&other.claim_name) == claim(&rule.claim_name)
+                                || claim(&other.claim_name).contains(['$', '.', '[']))
+                    })
+                    .count()
+                    == 1;
+            let allowed = if alone {
+                let value = match rule.operator {
+                    Some(ClaimOperator::Contains) => serde_json::json!([rule.claim_value]),
+                    _ => serde_json::json!(rule.claim_value),
+                };
+                let claims: writ_core::json::Map = writ_core::wire::read(
+                    &serde_json::json!({ claim(&rule.claim_name): value }).to_string(),
+                )
+                .unwrap_or_default();
+                authorizer.check(&RequestDoc {
+                    claims: Some(claims),
+                    ..as_user(&anyone)
+                })?
+            } else {
+                walked.mapping_rules.contains(&rule.id)
+            };
+            if allowed {
+                answer.mapping_rules.push(rule.id.clone());
+            }
+        }
+        answer.mapping_rules.sort();
+    }
+    Ok(answer)
 }
 
 fn run_case(authorizer: &Authorizer, case: &Case) -> Result<(), String> {
@@ -393,8 +574,37 @@ fn answer(
             Err(problems.join("; "))
         });
     }
+    if let Some(question) = &case.who_can {
+        let got = authorizer.who_can(question, false)?;
+        let mut problems = Vec::new();
+        if expect.users.as_ref().is_some_and(|want| *want != got.users) {
+            problems.push(format!("users {:?}", got.users));
+        }
+        if expect
+            .clients
+            .as_ref()
+            .is_some_and(|want| *want != got.clients)
+        {
+            problems.push(format!("clients {:?}", got.clients));
+        }
+        if expect.any_user.is_some_and(|want| want != got.any_user) {
+            problems.push(format!("anyUser {}", got.any_user));
+        }
+        if expect
+            .mapping_rules
+            .as_ref()
+            .is_some_and(|want| *want != got.mapping_rules)
+        {
+            problems.push(format!("mappingRules {:?}", got.mapping_rules));
+        }
+        return Ok(if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        });
+    }
     Ok(Err(
-        "a case needs `check`, `permissions`, `list`, `claims` or `assign`".into(),
+        "a case needs `check`, `permissions`, `list`, `claims`, `assign` or `whoCan`".into(),
     ))
 }
 

@@ -491,6 +491,24 @@ for (const name of ["explain", "permissions", "list", "claims", "checkAssignment
   }[name];
 }
 
+// whoCan(request, { explain }): the options checked here, the flag handed on.
+Authorizer.prototype.whoCan = function whoCan(request, options) {
+  let explain = false;
+  if (options !== undefined && options !== null) {
+    if (typeof options !== "object" || Array.isArray(options)) {
+      throw codedError("request.malformed", "whoCan's options are an object: `{ explain: true }`");
+    }
+    const value = options.explain;
+    if (value !== undefined && typeof value !== "boolean") {
+      throw codedError("request.malformed", "`explain` must be a boolean");
+    }
+    explain = value === true;
+  }
+  const text = requestText(this, tables(this), request);
+  if (this.__wbg_ptr === 0) throw freedError("Authorizer", "whoCan"); // by a getter
+  return this._whoCan(text, explain);
+};
+
 // ---------------------------------------------------------------------------
 // Documents as JSON text. The core reads text only. JSON.stringify would write
 // NaN and ±Infinity as null and leave out functions, symbols and undefined

@@ -53,3 +53,14 @@ export declare namespace Authorizer {
    */
   function fromJson(snapshot: string | Uint8Array | ArrayBuffer, options: VerifyOptions): Promise<Authorizer>;
 }
+
+export interface Authorizer {
+  /**
+   * Who may do what a request without a principal asks: the listed users (and
+   * under `grants` clients) whose check allows, sorted; whether a user the
+   * snapshot does not list would be; under `grants`, the mapping rules whose
+   * claims alone would be. `{ explain: true }` adds each one's rule and rows.
+   * Naming a principal (`user`, `client`, `groups`, `claims`) is `request.malformed`.
+   */
+  whoCan(request: QuestionDoc | string, options?: { explain?: boolean }): WhoCanDoc;
+}

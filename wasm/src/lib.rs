@@ -459,6 +459,22 @@ impl Authorizer {
         })
     }
 
+    /// Who may do what a request without a principal asks: the listed users
+    /// (and clients) whose check allows, whether anyone else would be, and
+    /// under `grants` the mapping rules whose claims alone would be.
+    ///
+    /// # Errors
+    /// `request.malformed` for a request that names a principal; otherwise as `check`.
+    ///
+    /// `js/fast.js` defines `whoCan(request, { explain })` over this (its
+    /// type is in js/load.d.ts).
+    #[wasm_bindgen(js_name = _whoCan, skip_typescript)]
+    pub fn who_can(&self, request: &JsValue, explain: bool) -> Result<JsValue, JsValue> {
+        self.answer(request, |request: RequestDoc| {
+            self.inner.who_can(&request, explain)
+        })
+    }
+
     /// What tokens would carry for a principal (`grants`): Management Identity's
     /// `permissions` per audience, Emporix's `scopes`. Empty for other profiles.
     ///

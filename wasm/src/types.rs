@@ -88,7 +88,7 @@ export type RuleCode =
   | "authorization_disabled" | "all_of"
   | "optimize.grant_all" | "optimize.grant_id" | "optimize.revoke_all"
   | "optimize.revoke_id" | "optimize.login_required" | "optimize.null_tenant"
-  | "grants.match" | "grants.bundle" | "grants.scope" | "tenant.not_found"
+  | "grants.match" | "grants.bundle" | "grants.scope" | "grants.no_scope_required" | "tenant.not_found"
   | "tenant.forbidden" | "account.locked" | "account.provisioned" | "anonymous"
   | (string & {});
 
@@ -127,6 +127,26 @@ export interface Decision {
   /** `grants`: how the principal reaches the deciding grant. */
   via?: string;
 }
+
+/** `whoCan(...)`: who may do what a request without a principal asks. */
+export interface WhoCanDoc {
+  /** The listed users whose check allows, sorted. */
+  users: string[];
+  /** `grants`: the listed clients whose check allows, sorted. */
+  clients: string[];
+  /** Whether a user the snapshot does not list would be allowed. */
+  anyUser: boolean;
+  /** `grants`: the mapping rules whose matching claims alone would allow it. */
+  mappingRules: string[];
+  /** With `{ explain: true }`: the rule and rows that allowed each, in the order above. */
+  explanations?: WhoExplanation[];
+}
+
+/** One allowed principal (by exactly one of `user`, `client`, `mappingRule`) and why. */
+export type WhoExplanation = Omit<Decision, "allowed"> & { user?: string; client?: string; mappingRule?: string };
+
+/** A request without a principal, for `whoCan`. */
+export type QuestionDoc = Omit<RequestDoc, "user" | "client" | "groups" | "claims">;
 
 /** What a list view may show. */
 export type ListDoc =

@@ -85,6 +85,8 @@ test("every field of every request shape: an odd value is refused or answered as
     permissions: ({ user, resourceType, resourceId, tenantId, groups, source, profile, client, claims }) =>
       authorizer.permissions({ user, resourceType, resourceId, tenantId, groups, source, profile, client, claims }),
     principal: ({ user, groups, source, profile, client, claims }) => authorizer.principal({ user, groups, source, profile, client, claims }).can("READ", "PROCESS_DEFINITION", "invoice"),
+    // Who can: the request without its principal; a wider question would list more users.
+    whoCan: ({ user, groups, client, claims, ...question }) => authorizer.whoCan(question),
   };
   // The fields each shape carries (the others it leaves out).
   const principalFields = ["user", "groups", "source", "profile", "client", "claims"];
@@ -94,6 +96,7 @@ test("every field of every request shape: an odd value is refused or answered as
     checkMany: fields,
     permissions: [...principalFields, "resourceType", "resourceId", "tenantId"],
     principal: principalFields,
+    whoCan: fields.filter((field) => !["user", "groups", "client", "claims"].includes(field)),
   };
   let refused = 0;
   let answered = 0;
@@ -279,9 +282,10 @@ test("every throw is an Error with a code: hostile arguments to every method", (
   for (const value of hostile) {
     outcome(() => Authorizer.fromJson(value));
     outcome(() => Authorizer.fromJson(org, value));
-    for (const name of ["check", "checkMany", "explain", "permissions", "list", "claims", "checkAssignment", "principal"]) {
+    for (const name of ["check", "checkMany", "explain", "permissions", "list", "claims", "checkAssignment", "principal", "whoCan"]) {
       outcome(() => authorizer[name](value));
     }
+    outcome(() => authorizer.whoCan({ permission: "READ", resourceType: "TASK" }, value));
     outcome(() => handle.can(value, value, value));
     outcome(() => handle.permissions(value, value, value));
     outcome(() => handle.list(value, value));
@@ -337,4 +341,28 @@ test("signed snapshots: verified with WebCrypto over the exact bytes, each refus
   assert.equal(await refusal(tampered, { publicKey: release, signature }), "signature.invalid");
   assert.equal(inForce.check(request), true);
   inForce.free();
+});
+
+test("whoCan: its options are checked, a principal is refused, and it answers as checking everyone", () => {
+  const authorizer = Authorizer.fromJson(org);
+  const question = { permission: "READ", resourceType: "PROCESS_DEFINITION", resourceId: "invoice" };
+  for (const options of [1, "explain", [], { explain: 1 }, { explain: "yes" }]) {
+    assert.equal(outcome(() => authorizer.whoCan(question, options)), "error request.malformed", JSON.stringify(options));
+  }
+  assert.equal(outcome(() => authorizer.whoCan({ ...question, user: "kermit" })), "error request.malformed");
+  const who = authorizer.whoCan(question);
+  const users = JSON.parse(org).users.map((user) => user.id).sort();
+  const allowed = users.filter((user) => authorizer.check({ ...question, user }));
+  assert.deepEqual(who.users, allowed);
+  assert.deepEqual(authorizer.whoCan(question, {}), who);
+  assert.deepEqual(authorizer.whoCan(question, { explain: false }), who);
+  const explained = authorizer.whoCan(question, { explain: true });
+  assert.deepEqual(explained.explanations.map((e) => e.user), allowed);
+  for (const e of explained.explanations) {
+    assert.deepEqual(
+      { rule: e.rule, rows: e.rows },
+      (({ rule, rows }) => ({ rule, rows }))(authorizer.explain({ ...question, user: e.user })),
+    );
+  }
+  authorizer.free();
 });

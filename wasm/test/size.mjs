@@ -19,11 +19,17 @@
 // - by 0.2 KB raw and 0.1 KB gzipped (209,103 / 90,725 bytes) when the
 //   fuzzer found a JSON error reported unlike serde_json (a leading surrogate
 //   escape at the end of the text) and batches learnt to see a blank array.
+// - by 11.1 KB raw and 4.9 KB gzipped (220,280 / 95,731 bytes) for who-can
+//   (issue 20: `whoCan`, the inverted walk from the relevant rows to the
+//   principals they single out, the unlisted user, mapping rules, explained
+//   answers; measured: the walk 5.6 KB, the binding with the answer's writer
+//   1.5, `consulted` 1.1, explanations 1.6 before wasm-opt) and endpoints that
+//   need no scope (Emporix). Every runtime answers who-can from the core.
 // Sizes are deterministic for a given toolchain and lockfile.
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const guard = { raw: 209_200, gzip: 90_800 };
+const guard = { raw: 220_300, gzip: 95_800 };
 const file = new URL("../pkg/writ_bg.wasm", import.meta.url);
 const bytes = readFileSync(file);
 const sizes = {

@@ -29,6 +29,7 @@ function answer(authorizer, kase) {
     else if (kase.list) value = authorizer.list(kase.list);
     else if (kase.claims) value = authorizer.claims(kase.claims);
     else if (kase.assign) value = authorizer.checkAssignment(kase.assign);
+    else if (kase.whoCan) value = { plain: authorizer.whoCan(kase.whoCan), explained: authorizer.whoCan(kase.whoCan, { explain: true }) };
   });
   return { value, error };
 }
@@ -103,7 +104,17 @@ function compare(kase, value, native) {
     const rule = value.rule ?? "";
     if (expect.allowed !== undefined && expect.allowed !== value.allowed) problems.push(`allowed ${value.allowed} (rule ${rule})`);
     if (expect.rule !== undefined && expect.rule !== rule) problems.push(`rule ${rule}`);
-  } else problems.push("a case needs `check`, `permissions`, `list`, `claims` or `assign`");
+  } else if (kase.whoCan) {
+    const { plain, explained } = value;
+    const { explanations = [], ...rest } = explained;
+    if (!isDeepEqual(rest, plain)) problems.push(`whoCan ${JSON.stringify(plain)}, explained ${JSON.stringify(rest)}`);
+    const named = explanations.map((e) => e.user ?? e.client ?? e.mappingRule);
+    if (!isDeepEqual(named, [...plain.users, ...plain.clients, ...plain.mappingRules])) problems.push(`whoCan explains ${JSON.stringify(named)}`);
+    for (const field of ["users", "clients", "anyUser", "mappingRules"]) {
+      if (expect[field] !== undefined && !isDeepEqual(plain[field], expect[field]))
+        problems.push(`${field} ${JSON.stringify(plain[field])} (expected ${JSON.stringify(expect[field])})`);
+    }
+  } else problems.push("a case needs `check`, `permissions`, `list`, `claims`, `assign` or `whoCan`");
   return problems;
 }
 

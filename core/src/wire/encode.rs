@@ -3,7 +3,9 @@
 //! written without serde, which would compile every answer type's serializer
 //! into the JavaScript package.
 
-use super::{ClaimsDoc, DecisionDoc, ErrorDoc, ErrorLine, ListDoc, PermissionsDoc};
+use super::{
+    ClaimsDoc, DecisionDoc, ErrorDoc, ErrorLine, ExplanationDoc, ListDoc, PermissionsDoc, WhoCanDoc,
+};
 use crate::json::{ObjectWriter, write_strs};
 use crate::prelude::*;
 
@@ -25,17 +27,48 @@ impl Encode for DecisionDoc {
         let mut object = ObjectWriter::new(out);
         object.bool("allowed", self.allowed);
         if let Some(why) = &self.explanation {
-            object.str("rule", &why.rule).str("reason", &why.reason);
-            object.opt_str("level", why.level.map(super::Level::as_str));
-            object.strs("rows", &why.rows);
-            if !why.overridden.is_empty() {
-                object.strs("overridden", &why.overridden);
+            write_explanation(&mut object, why);
+        }
+        object.end();
+    }
+}
+
+/// An explanation's fields, inside an object being written.
+fn write_explanation(object: &mut ObjectWriter<'_>, why: &ExplanationDoc) {
+    object.str("rule", &why.rule).str("reason", &why.reason);
+    object.opt_str("level", why.level.map(super::Level::as_str));
+    object.strs("rows", &why.rows);
+    if !why.overridden.is_empty() {
+        object.strs("overridden", &why.overridden);
+    }
+    object.opt_str("source", why.source.as_deref());
+    if let Some(position) = why.decided_by {
+        object.u64("decidedBy", position as u64);
+    }
+    object.opt_str("via", why.via.as_deref());
+}
+
+impl Encode for WhoCanDoc {
+    fn write_json(&self, out: &mut String) {
+        let mut object = ObjectWriter::new(out);
+        object
+            .strs("users", &self.users)
+            .strs("clients", &self.clients)
+            .bool("anyUser", self.any_user)
+            .strs("mappingRules", &self.mapping_rules);
+        if !self.explanations.is_empty() {
+            let list = object.field("explanations");
+            list.push('[');
+            for (i, who) in self.explanations.iter().enumerate() {
+                if i > 0 {
+                    list.push(',');
+                }
+                let mut entry = ObjectWriter::new(list);
+                entry.str(who.kind, &who.id);
+                write_explanation(&mut entry, &who.explanation);
+                entry.end();
             }
-            object.opt_str("source", why.source.as_deref());
-            if let Some(position) = why.decided_by {
-                object.u64("decidedBy", position as u64);
-            }
-            object.opt_str("via", why.via.as_deref());
+            list.push(']');
         }
         object.end();
     }

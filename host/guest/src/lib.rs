@@ -282,6 +282,12 @@ impl GuestAuthorizer for Authorizer {
         })
     }
 
+    fn who_can(&self, request: String, explain: bool) -> Result<String, Error> {
+        self.answer(&request, |request: RequestDoc| {
+            self.inner.who_can(&request, explain)
+        })
+    }
+
     fn claims(&self, principal: String) -> Result<String, Error> {
         self.answer(&principal, |doc: PrincipalDoc| {
             let principal = self.inner.principal(&doc)?;

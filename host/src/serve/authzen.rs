@@ -64,6 +64,10 @@ fn metadata(public: &str) -> Response {
             &format!("{base}/access/v1/evaluations"),
         )
         .str(
+            "search_subject_endpoint",
+            &format!("{base}/access/v1/search/subject"),
+        )
+        .str(
             "search_resource_endpoint",
             &format!("{base}/access/v1/search/resource"),
         )
@@ -137,6 +141,7 @@ impl<'m> Parts<'m> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ask {
     Evaluation,
+    SubjectSearch,
     ResourceSearch,
     ActionSearch,
 }
@@ -151,20 +156,17 @@ fn writ_request(parts: Parts<'_>, ask: Ask) -> Result<String, Failure> {
         .ok_or_else(|| Failure::malformed("`resource` is required"))?;
     let mut text = String::new();
     let mut object = ObjectWriter::new(&mut text);
-    let kind = text_of(subject.get("type"), "subject.type")?;
-    let id = id_of(subject.get("id"), "subject.id", true)?.unwrap_or_default();
-    match kind.as_str() {
-        "user" => object.str("user", &id),
-        "client" => object.str("client", &id),
-        other => {
-            return Err(Failure::new(
-                StatusCode::BAD_REQUEST,
-                "request.subject_type",
-                format!("subject type `{other}` is not one writ decides for (`user` or `client`)"),
-            ));
-        }
+    let kind = subject_type(subject)?;
+    // A subject search asks about every subject of the type: no id.
+    if ask != Ask::SubjectSearch {
+        let id = id_of(subject.get("id"), "subject.id", true)?.unwrap_or_default();
+        object.str(kind, &id);
+    }
+    let principal_properties = match ask {
+        Ask::SubjectSearch => None,
+        _ => object_of(subject.get("properties"), "subject.properties")?,
     };
-    if let Some(properties) = object_of(subject.get("properties"), "subject.properties")? {
+    if let Some(properties) = principal_properties {
         if let Some(groups) = properties.get("groups") {
             write_value(object.field("groups"), groups);
         }
@@ -197,7 +199,7 @@ fn writ_request(parts: Parts<'_>, ask: Ask) -> Result<String, Failure> {
             .filter(|(key, _)| *key != "tenantId")
             .map(|(key, value)| (key.to_owned(), value.clone()))
             .collect();
-        if !others.is_empty() && ask == Ask::Evaluation {
+        if !others.is_empty() && matches!(ask, Ask::Evaluation | Ask::SubjectSearch) {
             write_map(object.field("properties"), &others);
         }
     }
@@ -210,6 +212,19 @@ fn writ_request(parts: Parts<'_>, ask: Ask) -> Result<String, Failure> {
     }
     object.end();
     Ok(text)
+}
+
+/// `subject.type`: `user` or `client`, writ's field of the same name.
+fn subject_type(subject: &Map) -> Result<&'static str, Failure> {
+    match text_of(subject.get("type"), "subject.type")?.as_str() {
+        "user" => Ok("user"),
+        "client" => Ok("client"),
+        other => Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "request.subject_type",
+            format!("subject type `{other}` is not one writ decides for (`user` or `client`)"),
+        )),
+    }
 }
 
 /// A decision object: `{"decision": …}`, a deny's reason, the explanation
@@ -418,13 +433,65 @@ async fn evaluations(
     Ok(decided(text, decider.revision()))
 }
 
-async fn search_subject(State(app): State<Arc<App>>) -> Failure {
-    app.metrics.decided("search_subject", None);
-    Failure::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "serve.not_implemented",
-        "subject search (who may act on a resource) needs access analysis's who-can, which this build does not have",
-    )
+/// Who may act on the resource: writ's who-can. `subject.type` picks the
+/// listed users or clients; whether anyone else may, and (`grants`) the
+/// mapping rules that alone would allow it, are in `context.writ`.
+async fn search_subject(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let (loaded, map, request, page) = search(&app, &headers, &body, Ask::SubjectSearch)?;
+    let decider = &loaded.decider;
+    let kind = Parts::of(&map)?
+        .subject
+        .map(subject_type)
+        .transpose()?
+        .unwrap_or("user");
+    let answer = decider.who_can(&request, false).map_err(|error| {
+        app.metrics.decided("search_subject", None);
+        Failure::of(&error)
+    })?;
+    app.metrics.decided("search_subject", Some(true));
+    let answer = writ_core::wire::read::<Map>(&answer).map_err(|error| {
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "serve.internal",
+            error.to_string(),
+        )
+    })?;
+    let ids = |key: &str| -> Vec<&str> {
+        match answer.get(key) {
+            Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let results: Vec<String> = ids(if kind == "client" { "clients" } else { "users" })
+        .into_iter()
+        .map(|id| {
+            let mut text = String::new();
+            let mut object = ObjectWriter::new(&mut text);
+            object.str("type", kind).str("id", id);
+            object.end();
+            text
+        })
+        .collect();
+    let mut context = String::new();
+    let mut object = ObjectWriter::new(&mut context);
+    let writ = object.field("writ");
+    let mut inner = ObjectWriter::new(writ);
+    inner
+        .bool(
+            "anyUser",
+            matches!(answer.get("anyUser"), Some(Value::Bool(true))),
+        )
+        .strs("mappingRules", &ids("mappingRules"));
+    inner.end();
+    object.end();
+    Ok(decided(
+        page.write(&results, Some(&context)),
+        decider.revision(),
+    ))
 }
 
 /// A page of a search's results: `limit` from `page.limit` (none: all),

@@ -2,7 +2,7 @@
 // tsconfig.json) against the package's generated .d.ts. The @ts-expect-error
 // lines prove the types are real, not `any`: each must be an error.
 import init, { Answer, Authorizer, initSync } from "writ";
-import type { Decision, ListDoc, PrincipalDoc, RequestDoc, SnapshotDoc, Stats, WritError } from "writ";
+import type { Decision, ListDoc, PrincipalDoc, RequestDoc, SnapshotDoc, Stats, WhoCanDoc, WritError } from "writ";
 
 const snapshot: SnapshotDoc = {
   format: 1,
@@ -29,6 +29,12 @@ export function use(authorizer: Authorizer): void {
   const first: boolean = answers[0] === Answer.Allowed;
   const held: string[] = authorizer.permissions({ user: "kermit", resourceType: 6, resourceId: "invoice" });
   const list: ListDoc = authorizer.list({ user: "kermit", permission: "READ", resourceType: "PROCESS_DEFINITION" });
+  const whoMay: WhoCanDoc = authorizer.whoCan({ permission: "READ", resourceType: "PROCESS_DEFINITION", resourceId: "invoice" });
+  const whyWho: string[] = (authorizer.whoCan({ scopes: [] }, { explain: true }).explanations ?? []).map((e) => e.rule);
+  void whoMay.anyUser;
+  // @ts-expect-error a who-can question names no principal
+  authorizer.whoCan({ user: "kermit", permission: "READ", resourceType: "TASK" });
+  void whyWho;
   const ids: string[] = list.kind === "all" ? [] : list.ids;
   const stats: Stats = authorizer.stats;
   const revision: string | undefined = authorizer.revision;
