@@ -281,18 +281,25 @@ pub async fn serve_on(
     // A file is loaded before serving: a service that cannot load its
     // snapshot should not start. A URL is fetched in the background (the
     // service is not ready until it answers).
+    let mut first = None;
     if let SnapshotSource::File {
         path, signature, ..
     } = &app.config.source
     {
         let (path, signature) = (path.clone(), signature.clone());
-        let first = Arc::clone(&app);
-        tokio::task::spawn_blocking(move || reload::load_file(&first, &path, signature.as_deref()))
-            .await
-            .map_err(|error| HostError::new("serve.start", error.to_string()))??;
+        let loading = Arc::clone(&app);
+        let (version, loaded) = tokio::task::spawn_blocking(move || {
+            reload::load_file(&loading, &path, signature.as_deref())
+        })
+        .await
+        .map_err(|error| HostError::new("serve.start", error.to_string()))?;
+        loaded?;
+        // The watcher starts from the version loaded, not from what the
+        // file holds when its thread first looks (it may be newer).
+        first = Some(version);
     }
     let stop = Arc::new(tokio::sync::Notify::new());
-    reload::spawn(&app, Arc::clone(&stop));
+    reload::spawn(&app, Arc::clone(&stop), first);
     let router = router(Arc::clone(&app), address);
     tracing::info!(
         %address,

@@ -808,6 +808,35 @@ fn a_watched_file_reloads_and_a_bad_one_keeps_the_old_answering() {
     assert_eq!(get(&server.url("/readyz")).0, 200);
 }
 
+/// A file rewritten with the same length and time (two writes within one
+/// tick of the file system's clock) is still seen: its content tells.
+#[test]
+fn a_watched_file_rewritten_within_one_tick_reloads() {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("serve-racy.json");
+    std::fs::write(&path, revision(1)).expect("write");
+    let modified = std::fs::metadata(&path)
+        .and_then(|meta| meta.modified())
+        .expect("mtime");
+    let mut config = file_config(path.to_str().expect("path"), true);
+    if let SnapshotSource::File { watch, .. } = &mut config.source {
+        *watch = true;
+    }
+    config.poll = Duration::from_millis(50);
+    let server = Server::start(config).expect("starts");
+    assert_eq!(snapshot_of(&server)["revision"], json!("r1"));
+    let (before, after) = (revision(1), revision(3));
+    assert_eq!(before.len(), after.len());
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&path)
+        .expect("open");
+    (&file).write_all(after.as_bytes()).expect("write");
+    file.set_modified(modified).expect("set mtime");
+    drop(file);
+    wait_until("r3", || snapshot_of(&server)["revision"] == json!("r3"));
+}
+
 /// A scripted HTTP server for snapshot URLs: each GET gets the next answer
 /// (status, ETag, body), the last one again once the script is done; it
 /// records the If-None-Match it was sent.

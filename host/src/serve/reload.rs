@@ -1,5 +1,5 @@
 //! Where snapshots come from after the start: a watched file (looked at
-//! every `poll`, reloaded when its length, time or signature changes) and
+//! every `poll`, reloaded when its content or signature changes) and
 //! an HTTP(S) URL (polled with `If-None-Match`; on failure, backoff with
 //! jitter up to a minute). Each runs on its own thread; every reload goes
 //! through [`App::reload`] (verified, validated, never older).
@@ -12,7 +12,8 @@ use super::{App, SnapshotSource};
 use crate::HostError;
 
 /// Starts the watcher or poller the source needs.
-pub(super) fn spawn(app: &Arc<App>, stop: Arc<tokio::sync::Notify>) {
+/// `first` is the version of a watched file the service started with.
+pub(super) fn spawn(app: &Arc<App>, stop: Arc<tokio::sync::Notify>, first: Option<FileVersion>) {
     let app = Arc::clone(app);
     let stopped = Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
@@ -31,7 +32,9 @@ pub(super) fn spawn(app: &Arc<App>, stop: Arc<tokio::sync::Notify>) {
         } => {
             let spawned = std::thread::Builder::new()
                 .name("writ-watch".into())
-                .spawn(move || watch(&app, &path, signature.as_deref(), running));
+                .spawn(move || {
+                    watch(&app, &path, signature.as_deref(), first, running);
+                });
             drop(spawned);
         }
         SnapshotSource::Url { url, signature } => {
@@ -56,17 +59,73 @@ fn signature_path(path: &Path, signature: Option<&Path>) -> PathBuf {
     )
 }
 
-/// Reads and loads a snapshot file (with its signature when keys are trusted).
-pub(super) fn load_file(app: &App, path: &Path, signature: Option<&Path>) -> Result<(), HostError> {
+/// Reads and loads a snapshot file (with its signature when keys are
+/// trusted); the version read is returned whether or not it loaded.
+pub(super) fn load_file(
+    app: &App,
+    path: &Path,
+    signature: Option<&Path>,
+) -> (FileVersion, Result<(), HostError>) {
+    let signature_file = signature_path(path, signature);
+    // Stamped before reading: a write during the read changes the stamp
+    // again, and the next look reads the file again.
+    let mut version = FileVersion {
+        stamps: (stamp(path), stamp(&signature_file)),
+        read_at: SystemTime::now(),
+        digest: None,
+    };
     let limit = app.config.load.limits.snapshot_bytes;
-    let bytes = read_bounded(path, limit)?;
+    let bytes = match read_bounded(path, limit) {
+        Ok(bytes) => bytes,
+        Err(error) => return (version, Err(error)),
+    };
     let signature = if app.config.keys.is_empty() {
         None
     } else {
-        std::fs::read(signature_path(path, signature)).ok()
+        std::fs::read(&signature_file).ok()
     };
-    app.reload(&bytes, signature.as_deref(), &path.display().to_string())
-        .map(drop)
+    version.digest = Some(digest(&bytes, signature.as_deref()));
+    let loaded = app
+        .reload(&bytes, signature.as_deref(), &path.display().to_string())
+        .map(drop);
+    (version, loaded)
+}
+
+/// What the watcher last read of a file and its signature.
+#[derive(Clone, Debug)]
+pub(super) struct FileVersion {
+    stamps: (Option<Stamp>, Option<Stamp>),
+    read_at: SystemTime,
+    digest: Option<[u8; 32]>,
+}
+
+impl FileVersion {
+    /// Whether the file may have been written again after it was read
+    /// within the same tick of the file system's clock, leaving its length
+    /// and time as they were (git's "racy" entries): then only its content
+    /// tells.
+    fn racy(&self) -> bool {
+        const TICK: Duration = Duration::from_secs(2);
+        [self.stamps.0, self.stamps.1]
+            .iter()
+            .flatten()
+            .any(|(_, modified)| {
+                self.read_at
+                    .duration_since(*modified)
+                    .map_or(true, |age| age < TICK)
+            })
+    }
+}
+
+fn digest(bytes: &[u8], signature: Option<&[u8]>) -> [u8; 32] {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(bytes);
+    if let Some(signature) = signature {
+        hasher.update([1]);
+        hasher.update(signature);
+    }
+    hasher.finalize().into()
 }
 
 fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, HostError> {
@@ -99,24 +158,54 @@ fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, HostError> {
     Ok(bytes)
 }
 
-/// What identifies a version of a file: its length and time.
-fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
+/// A file's length and time.
+type Stamp = (u64, SystemTime);
+
+fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
     Some((meta.len(), meta.modified().ok()?))
 }
 
-fn watch(app: &App, path: &Path, signature: Option<&Path>, running: impl Fn() -> bool) {
+fn watch(
+    app: &App,
+    path: &Path,
+    signature: Option<&Path>,
+    first: Option<FileVersion>,
+    running: impl Fn() -> bool,
+) {
     let signature_file = signature_path(path, signature);
-    let mut seen = (stamp(path), stamp(&signature_file));
+    // Without a first version (none is passed when the start did not read
+    // the file), the first look reads it.
+    let mut seen = first.unwrap_or(FileVersion {
+        stamps: (None, None),
+        read_at: SystemTime::UNIX_EPOCH,
+        digest: None,
+    });
     while running() {
         std::thread::sleep(app.config.poll);
-        let now = (stamp(path), stamp(&signature_file));
-        if now == seen || now.0.is_none() {
+        let stamps = (stamp(path), stamp(&signature_file));
+        if stamps.0.is_none() || (stamps == seen.stamps && !seen.racy()) {
             continue;
         }
-        seen = now;
+        if stamps == seen.stamps {
+            // Racy: read it again, and load it only if its content changed.
+            let limit = app.config.load.limits.snapshot_bytes;
+            let Ok(bytes) = read_bounded(path, limit) else {
+                continue;
+            };
+            let signature = std::fs::read(&signature_file).ok();
+            let now = digest(
+                &bytes,
+                signature.as_deref().filter(|_| !app.config.keys.is_empty()),
+            );
+            if seen.digest == Some(now) {
+                seen.read_at = SystemTime::now();
+                continue;
+            }
+        }
         // A refusal is logged, counted and remembered by `reload`.
-        let _ = load_file(app, path, signature);
+        let (version, _) = load_file(app, path, signature);
+        seen = version;
     }
 }
 
