@@ -292,11 +292,59 @@ fn bench_who_can(c: &mut Criterion) {
     group.finish();
 }
 
+/// The diff of a 100k-row organisation and the same with one row removed
+/// (a group's row that decides something: every member is reached) — target ≤ 2 s natively, the
+/// snapshots already loaded (`writ diff` also loads both).
+fn bench_diff(c: &mut Criterion) {
+    use writ_core::diff::{self, DiffOptions};
+    use writ_core::generate::GrantsShape;
+    let camunda7 = generate::camunda7(Shape::BENCH, 1);
+    let grants = generate::grants(GrantsShape::BENCH, 1);
+    let mut group = c.benchmark_group("diff");
+    group.sample_size(10);
+    for (name, before) in [("camunda7", &camunda7), ("grants", &grants)] {
+        // The first group's row from the middle on whose removal changes a decision.
+        let options = DiffOptions::default();
+        let Ok(old) = Authorizer::from_doc(before) else {
+            panic!("the generated organisation loads")
+        };
+        let middle = before.authorizations.len() / 2;
+        let Some((after, new, found)) = (middle..before.authorizations.len())
+            .filter(|&at| {
+                before
+                    .authorizations
+                    .get(at)
+                    .is_some_and(|row| row.group_id.is_some() || row.owner_id.is_some())
+            })
+            .take(200)
+            .find_map(|at| {
+                let mut after = before.clone();
+                after.authorizations.remove(at);
+                let new = Authorizer::from_doc(&after).ok()?;
+                let found = diff::diff(before, &old, &after, &new, &options).ok()?;
+                (!found.changes.is_empty()).then_some((after, new, found))
+            })
+        else {
+            panic!("a group's row whose removal changes a decision")
+        };
+        eprintln!(
+            "{name}: {} changes, {} decisions compared",
+            found.changes.len(),
+            found.decided
+        );
+        group.bench_function(format!("{name}: diff, one row removed of 100k"), |b| {
+            b.iter(|| diff::diff(before, &old, black_box(&after), &new, &options));
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     bench,
     bench_grants,
     bench_memberships,
-    bench_who_can
+    bench_who_can,
+    bench_diff
 );
 criterion_main!(benches);

@@ -40,6 +40,8 @@ mod analysis;
 mod camunda7;
 pub mod catalogue;
 mod claims;
+#[cfg(feature = "std")]
+pub mod diff;
 mod error;
 mod eval;
 #[cfg(feature = "std")]

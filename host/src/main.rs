@@ -9,7 +9,8 @@ use writ_core::import::camunda7 as import7;
 use writ_core::json::ObjectWriter;
 use writ_core::signature::{PrivateKey, PublicKey};
 use writ_core::wire::{
-    Encode, ErrorDoc, ErrorLine, PermissionsDoc, ProfileName, RevokeMode, TypeRef,
+    Encode, ErrorDoc, ErrorLine, PermissionsDoc, ProfileName, RequestDoc, RevokeMode, SnapshotDoc,
+    TypeRef,
 };
 use writ_core::{Authorizer, LoadOptions, RequestError};
 use writ_host::{Decider, Host, HostConfig, HostError};
@@ -125,6 +126,60 @@ enum Command {
         /// Add the rule and rows that allowed each principal
         #[arg(long)]
         explain: bool,
+    },
+    /// Every decision that differs between two snapshots, as JSON lines (exit 1 when any does)
+    #[command(
+        long_about = "Every (listed principal, permission, resource) whose decision differs between OLD and NEW, \
+        one JSON line each:\n  \
+        {\"user\":\"gonzo\",\"permission\":\"READ\",\"resourceType\":\"PROCESS_DEFINITION\",\"resourceId\":\"invoice\",\
+        \"before\":true,\"after\":false,\"beforeRule\":…,\"afterRule\":…,\"rows\":{\"before\":[…],\"after\":[…]}}\n\
+        The principals are the users (and under `grants` the clients) either snapshot lists; the resources, every id \
+        a row of either names, and \"any other id\" of each type either knows (no resourceId); the permissions, \
+        every one of each type. Only what the changed rows, users, groups and clients can reach is decided (a change of \
+        options or catalogues reaches everything). Exit 0 when nothing differs, 1 when something does, as diff(1); 2 \
+        for bad input. Both snapshots must have one profile. --summary prints counts per principal and per type instead."
+    )]
+    Diff {
+        /// The snapshot before
+        old: PathBuf,
+        /// The snapshot after
+        new: PathBuf,
+        /// Only this user's (or client's) decisions
+        #[arg(long)]
+        user: Option<String>,
+        /// Only this resource type's
+        #[arg(long, value_name = "TYPE")]
+        resource_type: Option<String>,
+        /// Only this permission's
+        #[arg(long)]
+        permission: Option<String>,
+        /// Counts per principal and per resource type instead of the lines
+        #[arg(long)]
+        summary: bool,
+        /// Set a limit for loading both, NAME=VALUE (repeatable; see `writ check --help`)
+        #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = parse_limit)]
+        limits: Vec<(String, usize)>,
+    },
+    /// Who an external system fed by a derived membership must add and remove (exit 1 when any)
+    #[command(
+        long_about = "Drift against an external system whose members should be the principals a request allows \
+        (e.g. the Emporix users holding the scenario-editor scope, members of a Make organisation): \
+        {\"eligible\": n, \"toAdd\": [...], \"toRemove\": [...], \"unknown\": [...]}. toAdd: eligible, not members; \
+        toRemove: members the snapshot lists who are not eligible (a role taken away, the membership left behind); \
+        unknown: members the snapshot does not list. --eligible is a request without a principal, as \
+        `writ who-can --request` takes, or {\"anyOf\":[request,...]} of such requests (eligible when any allows), e.g. \
+        {\"anyOf\":[{\"scopes\":[\"integromat.scenario_edit\"]},{\"scopes\":[\"integromat.app_developer\"]}]}; --members a JSON array of ids or one id per line (`#` starts a comment line). Exit 0 when in step, 1 when \
+        anything is to add or remove."
+    )]
+    Drift {
+        #[command(flatten)]
+        input: SnapshotArgs,
+        /// The request that makes a principal eligible (JSON, without a principal)
+        #[arg(long, value_name = "JSON")]
+        eligible: String,
+        /// The external system's current members: a JSON array of ids, or one id per line
+        #[arg(long, value_name = "FILE")]
+        members: PathBuf,
     },
     /// What tokens would carry: Management Identity's permissions.{audience} claim, Emporix's scopes
     Claims {
@@ -726,6 +781,59 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             let decider = load_decider(&input)?;
             answer(decider.who_can(&question.json(), explain), &mut out)?
         }
+        Command::Diff {
+            old,
+            new,
+            user,
+            resource_type,
+            permission,
+            summary,
+            limits,
+        } => {
+            let before = load_document(&old, &limits)?;
+            let after = load_document(&new, &limits)?;
+            let options = writ_core::diff::DiffOptions {
+                user,
+                resource_type,
+                permission,
+            };
+            let diff = writ_core::diff::diff(&before.0, &before.1, &after.0, &after.1, &options)
+                .map_err(|error| CliError::input(error.code(), error.to_string()))?;
+            if summary {
+                out.line(&writ_core::diff::summary(&diff.changes))?;
+            } else {
+                for change in &diff.changes {
+                    out.line(&change.to_json())?;
+                }
+            }
+            if diff.changes.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_DENIED)
+            }
+        }
+        Command::Drift {
+            input,
+            eligible,
+            members,
+        } => {
+            let (bytes, signature, keys, options) = read_snapshot(&input)?;
+            let authorizer = Authorizer::from_signed(&bytes, signature.as_deref(), &keys, &options)
+                .map_err(|error| located(&input.snapshot, error))?;
+            let requests = eligible_requests(&authorizer, &eligible)?;
+            let text = io::read_utf8(&members, "the members", 64 << 20, "io.unreadable")?;
+            let members = member_ids(&text).map_err(|message| {
+                CliError::input("usage.members", format!("{}: {message}", members.display()))
+            })?;
+            let drift = writ_core::diff::drift(&authorizer, &requests, &members)
+                .map_err(|error| CliError::input(error.code(), format!("--eligible: {error}")))?;
+            out.line(&drift.to_json())?;
+            if drift.to_add.is_empty() && drift.to_remove.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_DENIED)
+            }
+        }
         Command::Claims { input, principal } => {
             let decider = load_decider(&input)?;
             answer(decider.claims(&principal.json(|_| {})), &mut out)?
@@ -1022,6 +1130,74 @@ fn read_snapshot(args: &SnapshotArgs) -> Result<SnapshotInput, CliError> {
         }
     };
     Ok((bytes, signature, keys, options))
+}
+
+/// A snapshot's document and its authorizer, loaded natively (for `diff`).
+fn load_document(
+    path: &Path,
+    limits: &[(String, usize)],
+) -> Result<(SnapshotDoc, Authorizer), CliError> {
+    let mut options = LoadOptions::default();
+    for (name, value) in limits {
+        options
+            .limits
+            .set(name, *value)
+            .map_err(|message| CliError::input("usage.limit", message))?;
+    }
+    let text = io::read_utf8(
+        path,
+        "the snapshot",
+        options.limits.snapshot_bytes,
+        "snapshot.invalid_utf8",
+    )?;
+    let authorizer =
+        Authorizer::from_json_with(&text, &options).map_err(|error| located(path, error))?;
+    let doc = writ_core::snapshot::decode(&text).map_err(|error| located(path, error))?;
+    Ok((doc, authorizer))
+}
+
+/// `--eligible`: one request, or `{"anyOf": [request, ...]}` of whole
+/// requests (each may carry what a composite's checks cannot, e.g. Emporix
+/// `scopes`): eligible when any allows.
+fn eligible_requests(authorizer: &Authorizer, text: &str) -> Result<Vec<RequestDoc>, CliError> {
+    let refused =
+        |error: RequestError| CliError::input(error.code(), format!("--eligible: {error}"));
+    match authorizer.decode::<RequestDoc>(text) {
+        Ok(request) => Ok(vec![request]),
+        Err(error) => {
+            let Ok(serde_json::Value::Object(object)) = serde_json::from_str(text) else {
+                return Err(refused(error));
+            };
+            let Some(serde_json::Value::Array(items)) =
+                object.get("anyOf").filter(|_| object.len() == 1)
+            else {
+                return Err(refused(error));
+            };
+            items
+                .iter()
+                .map(|item| {
+                    authorizer
+                        .decode::<RequestDoc>(&item.to_string())
+                        .map_err(refused)
+                })
+                .collect()
+        }
+    }
+}
+
+/// An external system's member ids: a JSON array of strings, or one per line
+/// (blank lines, `#` comment lines and surrounding spaces ignored).
+fn member_ids(text: &str) -> Result<Vec<String>, String> {
+    if text.trim_start().starts_with('[') {
+        return writ_core::json::from_str::<Vec<String>>(text)
+            .map_err(|error| format!("a JSON array of ids: {error}"));
+    }
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_owned)
+        .collect())
 }
 
 /// Runs `writ serve` until SIGTERM or Ctrl-C.
@@ -1347,7 +1523,7 @@ fn import_camunda7(
 
 /// Reports warnings, refuses a snapshot that would not load, and writes it.
 fn write_imported(
-    snapshot: writ_core::wire::SnapshotDoc,
+    snapshot: SnapshotDoc,
     warnings: &[String],
     output: &Path,
 ) -> Result<ExitCode, CliError> {

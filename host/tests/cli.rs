@@ -912,3 +912,134 @@ fn the_wasm_engine_answers_byte_for_byte_as_the_native_one() {
         );
     }
 }
+
+const ORG_NEXT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/org-next.json");
+
+#[test]
+fn who_can_lists_the_users_a_check_allows() {
+    let output = writ(&[&["who-can", ORG], READ_INVOICE].concat(), "");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let answer: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(
+        answer,
+        serde_json::json!({"users": ["fozzie", "kermit", "piggy"], "clients": [], "anyUser": false, "mappingRules": []})
+    );
+}
+
+#[test]
+fn diff_prints_each_changed_decision_and_exits_1() {
+    let output = writ(&["diff", ORG, ORG_NEXT], "");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    // gonzo's revoke on every definition is gone, and engineers may read payroll.
+    assert_eq!(lines.len(), 3, "{}", stdout(&output));
+    assert_eq!(
+        lines[1],
+        serde_json::json!({"user": "gonzo", "permission": "READ", "resourceType": "PROCESS_DEFINITION",
+            "resourceId": "payroll", "before": false, "after": true,
+            "beforeRule": "camunda7.level", "afterRule": "camunda7.match",
+            "rows": {"before": ["gonzo-no-read"], "after": ["eng-payroll-read"]}})
+    );
+    assert!(
+        lines[2].get("resourceId").is_none(),
+        "any other id: {}",
+        lines[2]
+    );
+
+    let summary = writ(&["diff", ORG, ORG_NEXT, "--summary"], "");
+    assert_eq!(summary.status.code(), Some(1));
+    let counts: serde_json::Value = serde_json::from_str(&stdout(&summary)).expect("json");
+    assert_eq!(
+        counts,
+        serde_json::json!({"changes": 3, "users": {"gonzo": 3}, "clients": {}, "resourceTypes": {"PROCESS_DEFINITION": 3}})
+    );
+
+    let filtered = writ(&["diff", ORG, ORG_NEXT, "--user", "kermit"], "");
+    assert_eq!(
+        (filtered.status.code(), stdout(&filtered)),
+        (Some(0), String::new())
+    );
+    let same = writ(&["diff", ORG, ORG], "");
+    assert_eq!(
+        (same.status.code(), stdout(&same)),
+        (Some(0), String::new())
+    );
+    let other = writ(&["diff", ORG, &format!("{DEMO}/identity.json")], "");
+    assert_failed(&other, 2, "diff.profile_mismatch");
+    let bad = temp_file(
+        "diff-bad.json",
+        r#"{"format":1,"profile":"camunda7","users":[{"id":""}]}"#,
+    );
+    assert_failed(
+        &writ(&["diff", ORG, bad.to_str().expect("path")], ""),
+        2,
+        "snapshot.empty_id",
+    );
+}
+
+#[test]
+fn drift_from_an_emporix_import_finds_who_make_must_add_and_remove() {
+    let snapshot = temp_file("make.json", "");
+    let imported = writ(
+        &[
+            "import",
+            "emporix",
+            &format!("{DEMO}/make-dump.json"),
+            "-o",
+            snapshot.to_str().expect("path"),
+        ],
+        "",
+    );
+    assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
+    let members = format!("{DEMO}/make-members.txt");
+    let eligible = r#"{"anyOf":[{"scopes":["integromat.scenario_edit"]},{"scopes":["integromat.app_developer"]}]}"#;
+    let snapshot = snapshot.to_str().expect("path");
+    let drift = |eligible: &str, members: &str| {
+        writ(
+            &[
+                "drift",
+                snapshot,
+                "--eligible",
+                eligible,
+                "--members",
+                members,
+            ],
+            "",
+        )
+    };
+    let output = drift(eligible, &members);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    // paul edits scenarios but is not in Make; otto lost the role and is;
+    // rita is eligible by role but only provisioned; sam's account is locked.
+    assert_eq!(
+        stdout(&output),
+        "{\"eligible\":3,\"toAdd\":[\"paul\"],\"toRemove\":[\"otto\"],\"unknown\":[\"former.contractor\"]}\n"
+    );
+    // One request with both scopes means the same (any one suffices).
+    let both = drift(
+        r#"{"scopes":["integromat.scenario_edit","integromat.app_developer"]}"#,
+        &members,
+    );
+    assert_eq!(stdout(&both), stdout(&output));
+    // In step: exit 0.
+    let in_step = temp_file("make-members.json", r#"["nina","paul","quinn"]"#);
+    let output = drift(eligible, in_step.to_str().expect("path"));
+    assert_eq!(
+        (output.status.code(), stdout(&output)),
+        (
+            Some(0),
+            "{\"eligible\":3,\"toAdd\":[],\"toRemove\":[],\"unknown\":[]}\n".to_owned()
+        )
+    );
+    let asked_of_one = drift(r#"{"user":"nina","scopes":["x"]}"#, &members);
+    assert_failed(&asked_of_one, 2, "request.malformed");
+    let not_json = temp_file("make-members-bad.json", r#"["nina", 3]"#);
+    assert_failed(
+        &drift(eligible, not_json.to_str().expect("path")),
+        2,
+        "usage.members",
+    );
+}

@@ -612,9 +612,14 @@ fn disagree(
 }
 
 /// Runs one comparison; a panic in either evaluator fails the case with its inputs.
-fn compare(snapshot: &RawSnapshot, request: &RawRequest) -> Result<(), TestCaseError> {
+fn compare(
+    snapshot: &RawSnapshot,
+    request: &RawRequest,
+    mutation: u64,
+) -> Result<(), TestCaseError> {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        compare_unguarded(snapshot, request)
+        compare_unguarded(snapshot, request)?;
+        diff_agrees(&snapshot.build(), mutation)
     }));
     outcome.unwrap_or_else(|panic| {
         let message = panic
@@ -736,6 +741,31 @@ fn compare_unguarded(snapshot: &RawSnapshot, request: &RawRequest) -> Result<(),
     Ok(())
 }
 
+/// `writ diff` of the snapshot and one mutation of it against deciding
+/// everything in both (on every `DIFF_EVERY`th case: it decides every
+/// principal's every question twice).
+fn diff_agrees(doc: &SnapshotDoc, mutation: u64) -> Result<(), TestCaseError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static CASES: AtomicUsize = AtomicUsize::new(0);
+    if !CASES
+        .fetch_add(1, Ordering::Relaxed)
+        .is_multiple_of(DIFF_EVERY)
+    {
+        return Ok(());
+    }
+    let after = writ_conformance::diff::mutate(doc, mutation);
+    match writ_conformance::diff::diff_disagrees(doc, &after) {
+        None => Ok(()),
+        Some(problem) => Err(TestCaseError::fail(format!(
+            "diff disagrees: {problem}\n  before: {}",
+            json(doc)
+        ))),
+    }
+}
+
+/// Every how many cases the diff is checked against brute force.
+const DIFF_EVERY: usize = 4;
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: cases(),
@@ -747,8 +777,9 @@ proptest! {
     fn indexed_evaluator_agrees_with_reference(
         snapshot in raw_snapshot(),
         request in raw_request(),
+        mutation in any::<u64>(),
     ) {
-        compare(&snapshot, &request)?;
+        compare(&snapshot, &request, mutation)?;
     }
 }
 
@@ -1571,9 +1602,14 @@ mod grants {
     // -----------------------------------------------------------------------------
     // The comparison
 
-    fn compare(snapshot: &RawSnapshot, request: &RawRequest) -> Result<(), TestCaseError> {
+    fn compare(
+        snapshot: &RawSnapshot,
+        request: &RawRequest,
+        mutation: u64,
+    ) -> Result<(), TestCaseError> {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            compare_unguarded(snapshot, request)
+            compare_unguarded(snapshot, request)?;
+            super::diff_agrees(&snapshot.build(), mutation)
         }));
         outcome.unwrap_or_else(|panic| {
             let message = panic
@@ -1711,8 +1747,9 @@ mod grants {
         fn grants_evaluator_agrees_with_reference(
             snapshot in raw_snapshot(),
             request in raw_request(),
+            mutation in any::<u64>(),
         ) {
-            compare(&snapshot, &request)?;
+            compare(&snapshot, &request, mutation)?;
         }
     }
 }

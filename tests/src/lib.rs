@@ -5,6 +5,7 @@
 //! Every runtime (native, the JavaScript package, the wasmtime guest) runs the
 //! same vector files and must give the same answers, case by case.
 
+pub mod diff;
 pub mod fuzz;
 pub mod mutate;
 pub mod reference;
