@@ -19,7 +19,7 @@ use crate::model::{Owner, PROPERTY_RESOURCES, ResIx, Snapshot, Source, TypeIx, W
 use crate::prelude::*;
 use crate::principal::PrincipalRef;
 use crate::wire::{
-    AccountState, AuthorizationType, ExplanationDoc, ProfileName, RequestDoc, RevokeMode,
+    AccountState, AuthorizationType, ExplanationDoc, ProfileName, RequestDoc, RevokeMode, TypeRef,
     WhoCanDoc, WhoDoc,
 };
 
@@ -95,6 +95,32 @@ impl Snapshot {
     /// `decide` answers the request for one principal: the request's own
     /// path, or (for a plain check) a prepared question's, which answers the
     /// same.
+    /// Whether a request asks about something Optimize manages itself.
+    fn asks_managed(&self, request: &RequestDoc) -> bool {
+        let managed = |ty: &TypeRef, permission: &str| {
+            let ix = match ty {
+                TypeRef::Name(name) => self.catalogue.named(name),
+                TypeRef::Id(id) => self.catalogue.with_id(*id),
+            };
+            ix.is_some_and(|ix| {
+                let ty = self.catalogue.ty(ix);
+                ty.bits(permission)
+                    .is_some_and(|bits| crate::managed::Asked::of(&ty.name, bits).is_some())
+            })
+        };
+        let single = request
+            .resource_type
+            .as_ref()
+            .zip(request.permission.as_deref())
+            .is_some_and(|(ty, permission)| managed(ty, permission));
+        let composite = [&request.any_of, &request.all_of]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|check| managed(&check.resource_type, &check.permission));
+        single || composite
+    }
+
     pub(crate) fn who_can(
         &self,
         request: &RequestDoc,
@@ -133,7 +159,10 @@ impl Snapshot {
         let sources = self.consulted_sources(request.source.as_deref());
 
         let mut users: Vec<&str> = Vec::new();
-        if let [source] = sources.as_slice() {
+        // What Optimize manages is decided by its own lists, which the walk
+        // of rows does not see: everyone is asked (Optimize organisations are small).
+        let managed = profile == ProfileName::Optimize && self.asks_managed(request);
+        if let ([source], false) = (sources.as_slice(), managed) {
             // Under the `auto` revoke mode a user with REVOKE rows of its own
             // (of any type) is decided with revokes consulted: as an unlisted
             // user for whom they are.
@@ -170,7 +199,7 @@ impl Snapshot {
             }
         } else {
             // Several sources (Optimize over several engines: small
-            // organisations): everyone is asked.
+            // organisations), or a managed question: everyone is asked.
             let mut everyone: Vec<&str> = Vec::new();
             for source in &sources {
                 for user in 0..u32::try_from(source.users.len()).unwrap_or(u32::MAX) {

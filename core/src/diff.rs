@@ -171,6 +171,20 @@ pub fn domain(before: &Authorizer, after: &Authorizer, options: &DiffOptions) ->
         for ty in &snapshot.catalogue.types {
             types.entry(ty.name.to_string()).or_default();
         }
+        // What Optimize manages is named by its own lists, not by rows.
+        if let Some(managed) = &snapshot.managed {
+            for (ty, ids) in [
+                ("COLLECTION", &managed.collection_ids),
+                ("REPORT", &managed.report_ids),
+                ("EVENT_PROCESS", &managed.event_process_ids),
+            ] {
+                let known = types.entry(ty.to_owned()).or_default();
+                for ix in 0..u32::try_from(ids.len()).unwrap_or(u32::MAX) {
+                    known.insert(ids.name(ix).to_owned());
+                    named.insert(ids.name(ix));
+                }
+            }
+        }
         for source in &snapshot.sources {
             for row in &source.rows {
                 let ty = &*snapshot.catalogue.ty(row.ty).name;
@@ -396,6 +410,7 @@ fn rest_differs(before: &SnapshotDoc, after: &SnapshotDoc) -> bool {
         access_controls,
         domains,
         sequence: _,
+        optimize,
     } = before;
     *format != after.format
         || *profile != after.profile
@@ -409,6 +424,7 @@ fn rest_differs(before: &SnapshotDoc, after: &SnapshotDoc) -> bool {
         || *bundle_implications != after.bundle_implications
         || *access_controls != after.access_controls
         || *domains != after.domains
+        || *optimize != after.optimize
         || sources.len() != after.sources.len()
         || sources
             .iter()

@@ -51,6 +51,10 @@ pub enum SnapshotError {
     InvalidPermissionValue { path: String, permission: String },
     #[error("`{path}`: with `sources`, users, groups and authorizations belong inside each source")]
     SourcesConflict { path: String },
+    #[error("`{path}`: collection `{id}` has no MANAGER member (a collection always keeps one)")]
+    CollectionWithoutManager { path: String, id: String },
+    #[error("`{path}`: {what} is managed by Optimize itself, not by authorization rows")]
+    OptimizeManaged { path: String, what: String },
     #[error("`{path}`: {what} is not available under profile `{profile}`")]
     ProfileMismatch {
         path: String,
@@ -146,6 +150,8 @@ impl SnapshotError {
             Self::InvalidPermissionValue { .. } => "snapshot.invalid_permission_value",
             Self::SourcesConflict { .. } => "snapshot.sources_conflict",
             Self::ProfileMismatch { .. } => "snapshot.profile_mismatch",
+            Self::CollectionWithoutManager { .. } => "snapshot.collection_without_manager",
+            Self::OptimizeManaged { .. } => "snapshot.optimize_managed",
             Self::UnknownCatalogue { .. } => "snapshot.unknown_catalogue",
             Self::UnknownRole { .. } => "snapshot.unknown_role",
             Self::UnknownClient { .. } => "snapshot.unknown_client",
@@ -193,6 +199,8 @@ impl SnapshotError {
             | Self::InvalidPermissionValue { path, .. }
             | Self::SourcesConflict { path }
             | Self::ProfileMismatch { path, .. }
+            | Self::CollectionWithoutManager { path, .. }
+            | Self::OptimizeManaged { path, .. }
             | Self::UnknownCatalogue { path, .. }
             | Self::UnknownRole { path, .. }
             | Self::UnknownClient { path, .. }
@@ -292,6 +300,9 @@ impl RequestError {
             Self::UnknownBundle { .. } => "request.unknown_bundle",
             Self::UnknownEntity { kind: "user", .. } => "request.unknown_user",
             Self::UnknownEntity { kind: "group", .. } => "request.unknown_group",
+            Self::UnknownEntity {
+                kind: "collection", ..
+            } => "request.unknown_collection",
             Self::UnknownEntity { .. } => "request.unknown_access_control",
             Self::GrantsOnly { .. } => "request.grants_only",
             Self::ProfileMismatch { .. } => "request.profile_mismatch",

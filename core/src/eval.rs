@@ -61,7 +61,7 @@ impl Verdict {
     }
 }
 
-fn explanation(
+pub(crate) fn explanation(
     rule: &str,
     reason: String,
     level: Option<Level>,
@@ -80,7 +80,10 @@ fn explanation(
 }
 
 /// The explanation, when one is asked for.
-fn why(explain: bool, explanation: impl FnOnce() -> ExplanationDoc) -> Option<Box<ExplanationDoc>> {
+pub(crate) fn why(
+    explain: bool,
+    explanation: impl FnOnce() -> ExplanationDoc,
+) -> Option<Box<ExplanationDoc>> {
     explain.then(|| Box::new(explanation()))
 }
 
@@ -165,7 +168,7 @@ impl Snapshot {
         )
     }
 
-    fn source(&self, principal: &SourcePrincipal) -> Option<&Source> {
+    pub(crate) fn source(&self, principal: &SourcePrincipal) -> Option<&Source> {
         self.sources.get(principal.source)
     }
 
@@ -324,7 +327,13 @@ impl Snapshot {
     /// Under `optimize`, every question but a tenant's names a resource id.
     fn require_id(&self, profile: ProfileName, check: Check<'_>) -> Result<(), Box<RequestError>> {
         let name = &*self.catalogue.ty(check.ty).name;
-        if profile == ProfileName::Optimize && check.resource_id.is_none() && name != "TENANT" {
+        let managed_without_id =
+            crate::managed::Asked::of(name, check.bits).is_some_and(|asked| !asked.needs_id());
+        if profile == ProfileName::Optimize
+            && check.resource_id.is_none()
+            && name != "TENANT"
+            && !managed_without_id
+        {
             return Err(RequestError::MissingResourceId {
                 profile: "optimize",
                 resource_type: name.to_owned(),
@@ -578,24 +587,30 @@ impl Snapshot {
     }
 
     /// Optimize's login permission: ACCESS on APPLICATION `optimize`.
-    fn optimize_login(&self) -> Result<Check<'static>, Box<RequestError>> {
+    pub(crate) fn optimize_login(&self) -> Result<Check<'static>, Box<RequestError>> {
         let ty = self.resolve_type_name("APPLICATION")?;
         self.resolve_check(ty, "ACCESS", Some("optimize"))
     }
 
     /// Whether the principal may log in to Optimize on this source.
-    fn logs_in(login: Check<'_>, sp: &SourcePrincipal, source: &Source) -> bool {
+    pub(crate) fn logs_in(login: Check<'_>, sp: &SourcePrincipal, source: &Source) -> bool {
         let named = source.resources.get("optimize");
         optimize::resolve_id(source, sp, login.ty, login.bits, named).allowed()
     }
 
-    fn optimize(
+    pub(crate) fn optimize(
         &self,
         principal: &Principal,
         check: Check<'_>,
         explain: bool,
     ) -> Result<Verdict, Box<RequestError>> {
         let type_name = &*self.catalogue.ty(check.ty).name;
+        if let Some(asked) = crate::managed::Asked::of(type_name, check.bits) {
+            if check.resource_id.is_none() {
+                self.require_id(principal.profile, check)?;
+            }
+            return self.optimize_managed(principal, check, asked, explain);
+        }
         let Some(id) = check.resource_id else {
             self.require_id(principal.profile, check)?;
             return Ok(Verdict {

@@ -473,10 +473,11 @@ impl Snapshot {
             kind,
             id: id.to_owned(),
         };
+        let group_name = doc.group.as_deref().ok_or(RequestError::MissingCheck)?;
         let group = source
             .groups
-            .get(&doc.group)
-            .ok_or_else(|| unknown("group", &doc.group))?;
+            .get(group_name)
+            .ok_or_else(|| unknown("group", group_name))?;
         if doc.user.is_none() && doc.access_control.is_none() {
             return Err(RequestError::MissingCheck.into());
         }
@@ -499,7 +500,7 @@ impl Snapshot {
             }
             if let Some((_, legal_entity)) = customer_group_conflict(&member_of, &data.group_info) {
                 return Ok(refuse(SnapshotError::CustomerGroupConflict {
-                    path: doc.group.clone(),
+                    path: group_name.to_owned(),
                     user: user.clone(),
                     legal_entity: legal_entity.to_owned(),
                 }));
@@ -523,7 +524,7 @@ impl Snapshot {
                 && user_type != Some(required)
             {
                 return Ok(refuse(SnapshotError::UserTypeMismatch {
-                    path: doc.group.clone(),
+                    path: group_name.to_owned(),
                     access_control: access_control.clone(),
                     user_type: match required {
                         UserType::Employee => "EMPLOYEE",

@@ -54,6 +54,7 @@ mod intern;
 pub mod json;
 mod json_path;
 mod limits;
+mod managed;
 mod model;
 mod optimize;
 mod prelude;
@@ -606,6 +607,9 @@ impl Authorizer {
         &self,
         assignment: &AssignmentDoc,
     ) -> Result<DecisionDoc, RequestError> {
+        if assignment.collection.is_some() || assignment.role.is_some() {
+            return Ok(self.snapshot.collection_change(assignment)?);
+        }
         Ok(self.snapshot.assignment(assignment)?)
     }
 }

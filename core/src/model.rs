@@ -211,6 +211,9 @@ pub(crate) struct Snapshot {
     pub implications: Vec<(u32, u32)>,
     /// `grants`: the built-in catalogues in use.
     pub catalogues: Vec<&'static str>,
+    /// `optimize`: what Optimize manages itself (collections, reports,
+    /// event-based processes); `None` elsewhere.
+    pub managed: Option<Box<crate::managed::Managed>>,
 }
 
 /// The `grants` part of a source; empty under the other profiles.

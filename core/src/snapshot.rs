@@ -310,7 +310,15 @@ fn build(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
         return grants::validate(parts);
     }
     reject_grants_fields(parts)?;
-    let builtin = CAMUNDA7_TYPES
+    if doc.profile == ProfileName::Camunda7 && doc.optimize.is_some() {
+        return Err(SnapshotError::ProfileMismatch {
+            path: "optimize".into(),
+            what: "`optimize` (Optimize's collections, reports and event-based processes)".into(),
+            profile: doc.profile.as_str(),
+        }
+        .into());
+    }
+    let mut builtin: Vec<ResourceType> = CAMUNDA7_TYPES
         .iter()
         .map(|ty| ResourceType {
             name: ty.name.into(),
@@ -323,6 +331,9 @@ fn build(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
             implicit_all: true,
         })
         .collect();
+    if doc.profile == ProfileName::Optimize {
+        crate::managed::add_types(&mut builtin);
+    }
     let catalogue = catalogue(builtin, &doc.resource_types, true)?;
 
     let tenants = tenants(doc)?;
@@ -387,7 +398,17 @@ fn build(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
         }
     }
 
+    let managed = if doc.profile == ProfileName::Optimize {
+        let data = doc.optimize.as_ref().map_or_else(
+            || Ok(crate::managed::Managed::default()),
+            |optimize| crate::managed::build(optimize, &sources),
+        )?;
+        Some(Box::new(data))
+    } else {
+        None
+    };
     Ok(Snapshot {
+        managed,
         revision: doc.revision.clone(),
         sequence: doc.sequence,
         limits: parts.limits,
@@ -742,7 +763,9 @@ impl SourceContext<'_> {
                 .into());
             };
             non_empty(resource_id, at.key("resourceId"))?;
+            crate::managed::refuse_row(self.catalogue.ty(ty), None, at)?;
             let named = permission_mask(self.catalogue.ty(ty), row, names, at)?;
+            crate::managed::refuse_row(self.catalogue.ty(ty), Some(named), at)?;
             // REVOKE rows name what they take away; the engine stores what is left.
             let mask = if row.kind == AuthorizationType::Revoke {
                 ALL_BITS & !named

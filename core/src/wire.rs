@@ -80,6 +80,146 @@ pub struct SnapshotDoc {
     /// refuses an older one (`snapshot.rollback`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<u64>,
+    /// `optimize`: what Optimize manages itself (collections, reports,
+    /// event-based processes), which authorization rows do not govern.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optimize: Option<OptimizeDoc>,
+}
+
+/// Optimize's own data (`SEMANTICS.md` §2.1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OptimizeDoc {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collections: Vec<CollectionDoc>,
+    /// Private reports: outside every collection, seen by their owner only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<ReportDoc>,
+    /// Who may create, edit, publish and delete event-based processes.
+    #[serde(default, skip_serializing_if = "EventBasedProcessDoc::is_empty")]
+    pub event_based_process: EventBasedProcessDoc,
+    /// Published event-based processes and who may use each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_processes: Vec<EventProcessDoc>,
+}
+
+/// An Optimize collection: members with roles, and its reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CollectionDoc {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<MemberDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<ReportDoc>,
+}
+
+/// A collection's member: a user or a group, with a role.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MemberDoc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    pub role: CollectionRole,
+}
+
+/// A role in a collection, in increasing order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum CollectionRole {
+    #[default]
+    Viewer,
+    Editor,
+    Manager,
+}
+
+impl CollectionRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Viewer => "VIEWER",
+            Self::Editor => "EDITOR",
+            Self::Manager => "MANAGER",
+        }
+    }
+}
+
+/// An Optimize report and the definitions it reports on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReportDoc {
+    pub id: String,
+    /// Who created it: required for a private report (the one who sees it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub definitions: Vec<DefinitionRefDoc>,
+}
+
+/// A definition a report uses: a process's or a decision's key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DefinitionRefDoc {
+    #[serde(rename = "type")]
+    pub kind: DefinitionKind,
+    pub key: String,
+}
+
+/// What kind of definition a report uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DefinitionKind {
+    /// A process definition (PROCESS_DEFINITION).
+    #[default]
+    Process,
+    /// A decision definition (DECISION_DEFINITION).
+    Decision,
+}
+
+impl DefinitionKind {
+    /// The Camunda 7 resource type whose READ_HISTORY lets one report on it.
+    pub fn resource_type(self) -> &'static str {
+        match self {
+            Self::Process => "PROCESS_DEFINITION",
+            Self::Decision => "DECISION_DEFINITION",
+        }
+    }
+}
+
+/// Optimize's configuration of who manages event-based processes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EventBasedProcessDoc {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authorized_user_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authorized_group_ids: Vec<String>,
+}
+
+impl EventBasedProcessDoc {
+    pub fn is_empty(&self) -> bool {
+        self.authorized_user_ids.is_empty() && self.authorized_group_ids.is_empty()
+    }
+}
+
+/// A published event-based process and its access list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EventProcessDoc {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<AccessDoc>,
+}
+
+/// One entry of an access list: a user or a group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccessDoc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
 }
 
 /// The semantics profiles.
@@ -753,15 +893,24 @@ pub struct ClaimsDoc {
     pub scopes: Option<Vec<String>>,
 }
 
-/// A proposed Emporix assignment: a user into a group, or an access control onto a group.
+/// A proposed assignment: under Emporix a user into a group, or an access
+/// control onto a group; under Optimize a collection member's role changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AssignmentDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    pub group: String,
+    /// Emporix: the group assigned to; Optimize: a group member of `collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_control: Option<String>,
+    /// Optimize: the collection whose member `user` or `group` changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection: Option<String>,
+    /// Optimize: the member's new role (none: the membership is removed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<CollectionRole>,
 }
 
 /// Reads one wire document (a request, a principal, a list question, …) from JSON

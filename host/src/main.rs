@@ -188,19 +188,33 @@ enum Command {
         #[command(flatten)]
         principal: PrincipalArgs,
     },
-    /// Whether a proposed Emporix assignment keeps the invariants (exit 1 when refused)
+    /// Whether a proposed change keeps the invariants: an Emporix assignment, an Optimize collection member (exit 1 when refused)
+    #[command(
+        long_about = "Whether a proposed change keeps the snapshot's invariants (exit 1 when refused).\n\
+        Emporix: --group G with --user U (a user into a group: a customer group per legal entity, user types) \
+        or --access-control A (an access control onto a group).\n\
+        Optimize: --collection C with --user U or --group G and --role VIEWER|EDITOR|MANAGER (the member's new role; \
+        without --role the membership is removed): refused as optimize.last_manager when the collection would keep \
+        no MANAGER."
+    )]
     Assign {
         #[command(flatten)]
         input: SnapshotArgs,
-        /// The group assigned to
-        #[arg(long)]
-        group: String,
-        /// A user to put into the group
-        #[arg(long, required_unless_present = "access_control")]
+        /// Emporix: the group assigned to; Optimize: a group member of --collection
+        #[arg(long, required_unless_present_any = ["collection", "user"])]
+        group: Option<String>,
+        /// Emporix: a user to put into the group; Optimize: a user member of --collection
+        #[arg(long, required_unless_present_any = ["access_control", "group"])]
         user: Option<String>,
-        /// An access control to attach to the group
-        #[arg(long)]
+        /// Emporix: an access control to attach to the group
+        #[arg(long, conflicts_with = "collection")]
         access_control: Option<String>,
+        /// Optimize: the collection whose member changes
+        #[arg(long)]
+        collection: Option<String>,
+        /// Optimize: the member's new role (VIEWER, EDITOR, MANAGER); omit to remove the membership
+        #[arg(long, requires = "collection", value_parser = ["VIEWER", "EDITOR", "MANAGER"])]
+        role: Option<String>,
     },
     /// Make an Ed25519 key pair for signing snapshots: PREFIX.key (private) and PREFIX.pub (public)
     #[command(
@@ -843,14 +857,18 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             group,
             user,
             access_control,
+            collection,
+            role,
         } => {
             let decider = load_decider(&input)?;
             let mut assignment = String::new();
             let mut object = ObjectWriter::new(&mut assignment);
             object
                 .opt_str("user", user.as_deref())
-                .str("group", &group)
-                .opt_str("accessControl", access_control.as_deref());
+                .opt_str("group", group.as_deref())
+                .opt_str("accessControl", access_control.as_deref())
+                .opt_str("collection", collection.as_deref())
+                .opt_str("role", role.as_deref());
             object.end();
             let result = decider.check_assignment(&assignment);
             let allowed = result.as_ref().is_ok_and(|decision| allowed(decision));

@@ -1043,3 +1043,113 @@ fn drift_from_an_emporix_import_finds_who_make_must_add_and_remove() {
         "usage.members",
     );
 }
+
+#[test]
+fn optimize_collections_reports_event_processes_and_the_last_manager() {
+    let optimize = format!("{DEMO}/optimize.json");
+    let explain = |user: &str, permission: &str, ty: &str, id: &str| -> serde_json::Value {
+        let output = writ(
+            &[
+                "explain",
+                &optimize,
+                "--user",
+                user,
+                "--permission",
+                permission,
+                "--resource-type",
+                ty,
+                "--resource-id",
+                id,
+            ],
+            "",
+        );
+        serde_json::from_str(&stdout(&output)).expect("json")
+    };
+    let decided = |answer: serde_json::Value| (answer["allowed"].clone(), answer["rule"].clone());
+    let json = |allowed: bool, rule: &str| (serde_json::json!(allowed), serde_json::json!(rule));
+    assert_eq!(
+        decided(explain(
+            "piggy",
+            "COLLECTION_EDIT_CONTENT",
+            "COLLECTION",
+            "finance"
+        )),
+        json(true, "optimize.collection_role")
+    );
+    assert_eq!(
+        decided(explain(
+            "piggy",
+            "COLLECTION_MANAGE",
+            "COLLECTION",
+            "finance"
+        )),
+        json(false, "optimize.collection_role")
+    );
+    assert_eq!(
+        decided(explain("kermit", "REPORT_VIEW", "REPORT", "payroll-cost")),
+        json(false, "optimize.report_definition_denied")
+    );
+    assert_eq!(
+        decided(explain("kermit", "REPORT_VIEW", "REPORT", "fozzie-draft")),
+        json(false, "optimize.private_report")
+    );
+    assert_eq!(
+        decided(explain(
+            "fozzie",
+            "EVENT_PROCESS_READ",
+            "EVENT_PROCESS",
+            "order-to-cash"
+        )),
+        json(false, "optimize.event_process_access")
+    );
+    assert_eq!(
+        decided(explain("gonzo", "COLLECTION_VIEW", "COLLECTION", "finance")),
+        json(false, "optimize.login_required")
+    );
+    let last = writ(
+        &[
+            "assign",
+            &optimize,
+            "--collection",
+            "finance",
+            "--user",
+            "kermit",
+        ],
+        "",
+    );
+    assert_eq!(last.status.code(), Some(1), "{}", stderr(&last));
+    assert!(
+        stdout(&last).contains("optimize.last_manager"),
+        "{}",
+        stdout(&last)
+    );
+    let demoted = writ(
+        &[
+            "assign",
+            &optimize,
+            "--collection",
+            "finance",
+            "--group",
+            "management",
+            "--role",
+            "VIEWER",
+        ],
+        "",
+    );
+    assert_eq!(demoted.status.code(), Some(0), "{}", stdout(&demoted));
+    // The same answers through the guest in wasmtime.
+    let wasm = writ(
+        &[
+            "assign",
+            &optimize,
+            "--engine",
+            "wasm",
+            "--collection",
+            "finance",
+            "--user",
+            "kermit",
+        ],
+        "",
+    );
+    assert_eq!(stdout(&wasm), stdout(&last));
+}

@@ -187,6 +187,172 @@ struct RawSnapshot {
     admin_groups: u8,
     admin_users: u8,
     sources: [RawSource; 2],
+    managed: RawManaged,
+}
+
+/// What Optimize manages (`optimize` only): members are picked from
+/// [`MEMBERS`] and kept when the snapshot lists them.
+#[derive(Debug, Clone)]
+struct RawManaged {
+    /// Per collection (`a`, `b`): (member, role) pairs.
+    collections: Vec<Vec<(u8, u8)>>,
+    /// Per report (`a`, `b`, `zzz`): (0, 1: in that collection, else private;
+    /// owner; a mask of [`DEFINITIONS`]).
+    reports: Vec<(u8, u8, u8)>,
+    /// A mask of [`MEMBERS`]: who manages event-based processes.
+    managers: u8,
+    /// Per event process (`a`, `b`): its access list, a mask of [`MEMBERS`].
+    processes: Vec<u8>,
+}
+
+const MEMBERS: [(bool, &str); 5] = [
+    (true, "u1"),
+    (true, "u2"),
+    (true, "u3"),
+    (false, "g1"),
+    (false, "g2"),
+];
+const DEFINITIONS: [(writ_core::wire::DefinitionKind, &str); 3] = [
+    (writ_core::wire::DefinitionKind::Process, "a"),
+    (writ_core::wire::DefinitionKind::Process, "b"),
+    (writ_core::wire::DefinitionKind::Decision, "a"),
+];
+/// Managed types a request may ask about, with their pools.
+const MANAGED_TYPES: [(&str, u32, &[&str]); 3] = [
+    (
+        "COLLECTION",
+        1000,
+        &[
+            "COLLECTION_VIEW",
+            "COLLECTION_EDIT_CONTENT",
+            "COLLECTION_MANAGE",
+        ],
+    ),
+    ("REPORT", 15, &["REPORT_VIEW", "REPORT_EDIT"]),
+    (
+        "EVENT_PROCESS",
+        1001,
+        &["EVENT_PROCESS_READ", "EVENT_PROCESS_MANAGE"],
+    ),
+];
+
+fn raw_managed() -> impl Strategy<Value = RawManaged> {
+    (
+        prop::collection::vec(prop::collection::vec((any::<u8>(), 0..3u8), 0..=3), 0..=2),
+        prop::collection::vec((0..3u8, any::<u8>(), any::<u8>()), 0..=3),
+        any::<u8>(),
+        prop::collection::vec(any::<u8>(), 0..=2),
+    )
+        .prop_map(|(collections, reports, managers, processes)| RawManaged {
+            collections,
+            reports,
+            managers,
+            processes,
+        })
+}
+
+impl RawManaged {
+    /// The `optimize` part, with only members `listed` (users, groups) has.
+    fn build(&self, users: &[String], groups: &[String]) -> writ_core::wire::OptimizeDoc {
+        use writ_core::wire::{
+            AccessDoc, CollectionDoc, CollectionRole, DefinitionRefDoc, EventBasedProcessDoc,
+            EventProcessDoc, MemberDoc, OptimizeDoc, ReportDoc,
+        };
+        let listed = |&(user, id): &(bool, &str)| {
+            if user {
+                users.iter().any(|listed| listed == id)
+            } else {
+                groups.iter().any(|listed| listed == id)
+            }
+        };
+        let entry = |(user, id): (bool, &str)| AccessDoc {
+            user_id: user.then(|| id.to_owned()),
+            group_id: (!user).then(|| id.to_owned()),
+        };
+        let masked = |mask: u8| -> Vec<AccessDoc> {
+            MEMBERS
+                .iter()
+                .enumerate()
+                .filter(|(i, member)| (mask >> i) & 1 == 1 && listed(member))
+                .map(|(_, &member)| entry(member))
+                .collect()
+        };
+        let mut collections: Vec<CollectionDoc> = Vec::new();
+        for (members, id) in self.collections.iter().zip(["a", "b"]) {
+            let mut members: Vec<MemberDoc> = members
+                .iter()
+                .map(|&(n, role)| (pick(&MEMBERS, n, MEMBERS[0]), role))
+                .filter(|(member, _)| listed(member))
+                .map(|(member, role)| {
+                    let AccessDoc { user_id, group_id } = entry(member);
+                    MemberDoc {
+                        user_id,
+                        group_id,
+                        role: match role {
+                            0 => CollectionRole::Viewer,
+                            1 => CollectionRole::Editor,
+                            _ => CollectionRole::Manager,
+                        },
+                    }
+                })
+                .collect();
+            // A collection always keeps a manager.
+            if !members.iter().any(|m| m.role == CollectionRole::Manager) {
+                let Some(first) = members.first_mut() else {
+                    continue;
+                };
+                first.role = CollectionRole::Manager;
+            }
+            collections.push(CollectionDoc {
+                id: id.to_owned(),
+                members,
+                reports: Vec::new(),
+            });
+        }
+        let mut private = Vec::new();
+        for (&(place, owner, definitions), id) in self.reports.iter().zip(["a", "b", "zzz"]) {
+            let owner_id = pick(&USERS, owner, "u1");
+            let report = ReportDoc {
+                id: id.to_owned(),
+                owner: users
+                    .iter()
+                    .any(|user| user == owner_id)
+                    .then(|| owner_id.to_owned()),
+                definitions: DEFINITIONS
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| (definitions >> i) & 1 == 1)
+                    .map(|(_, &(kind, key))| DefinitionRefDoc {
+                        kind,
+                        key: key.to_owned(),
+                    })
+                    .collect(),
+            };
+            match collections.get_mut(usize::from(place)) {
+                Some(collection) => collection.reports.push(report),
+                None if report.owner.is_some() => private.push(report),
+                None => {}
+            }
+        }
+        let managers = masked(self.managers);
+        OptimizeDoc {
+            collections,
+            reports: private,
+            event_based_process: EventBasedProcessDoc {
+                authorized_user_ids: managers.iter().filter_map(|m| m.user_id.clone()).collect(),
+                authorized_group_ids: managers.iter().filter_map(|m| m.group_id.clone()).collect(),
+            },
+            event_processes: self
+                .processes
+                .iter()
+                .zip(["a", "b"])
+                .map(|(&mask, id)| EventProcessDoc {
+                    id: id.to_owned(),
+                    access: masked(mask),
+                })
+                .collect(),
+        }
+    }
 }
 
 fn raw_row() -> impl Strategy<Value = RawRow> {
@@ -238,12 +404,14 @@ fn raw_snapshot() -> impl Strategy<Value = RawSnapshot> {
             any::<u8>(),
         ),
         [raw_source(), raw_source()],
+        raw_managed(),
     )
         .prop_map(
             |(
                 (optimize, layout, mut types, with_application, tenants),
                 (revoke_mode, tenant_checks, authorization_checks, admin_groups, admin_users),
                 sources,
+                managed,
             )| {
                 // Optimize needs APPLICATION rows for anyone to log in at all.
                 if with_application && !types.contains(&APPLICATION) {
@@ -260,6 +428,7 @@ fn raw_snapshot() -> impl Strategy<Value = RawSnapshot> {
                     admin_groups,
                     admin_users,
                     sources,
+                    managed,
                 }
             },
         )
@@ -339,6 +508,15 @@ impl RawSnapshot {
         doc.options
             .admin_groups
             .retain(|group| listed.contains(group));
+        if self.optimize {
+            let users: Vec<String> = doc
+                .users
+                .iter()
+                .chain(doc.sources.iter().flat_map(|source| &source.users))
+                .map(|user| user.id.clone())
+                .collect();
+            doc.optimize = Some(self.managed.build(&users, &listed));
+        }
         doc
     }
 
@@ -437,7 +615,7 @@ struct RawRequest {
 
 fn raw_check() -> impl Strategy<Value = RawCheck> {
     (
-        prop_oneof![40 => 0..3u8, 7 => 3..10u8, 1 => Just(10u8)],
+        prop_oneof![40 => 0..3u8, 7 => 3..10u8, 1 => Just(10u8), 6 => 11..14u8],
         any::<bool>(),
         prop_oneof![30 => any::<u8>(), 1 => Just(u8::MAX)],
         prop::option::weighted(0.8, 0..5u8),
@@ -481,7 +659,8 @@ impl RawCheck {
         let ty = match self.ty {
             0..3 => pick(&types, self.ty, TYPES[0]),
             3..10 => pick(&TYPES, self.ty - 3, TYPES[0]),
-            _ => UNKNOWN_TYPE,
+            10 => UNKNOWN_TYPE,
+            _ => pick(&MANAGED_TYPES, self.ty - 11, MANAGED_TYPES[0]),
         };
         let permission = if self.permission == u8::MAX {
             "FLY".to_owned()

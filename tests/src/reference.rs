@@ -106,9 +106,11 @@ pub fn check(doc: &SnapshotDoc, req: &RequestDoc) -> Result<Reference, String> {
     // Names first, then what the profile needs of them: every check of a composite
     // is validated, not only those evaluation reaches.
     if asked.profile == ProfileName::Optimize
-        && checks
-            .iter()
-            .any(|check| check.resource_id.is_none() && check.ty.name != "TENANT")
+        && checks.iter().any(|check| {
+            check.resource_id.is_none()
+                && check.ty.name != "TENANT"
+                && check.permission != "EVENT_PROCESS_MANAGE"
+        })
     {
         return Err("request.missing_resource_id".into());
     }
@@ -193,7 +195,7 @@ pub fn permissions(doc: &SnapshotDoc, req: &PermissionsRequestDoc) -> Result<Vec
         .permissions
         .iter()
         .map(|(name, _)| name.clone())
-        .chain(std::iter::once(ALL.to_owned()));
+        .chain((!ty.managed()).then(|| ALL.to_owned()));
     let mut held = Vec::new();
     for name in names {
         let check = Check {
@@ -279,7 +281,45 @@ impl Type {
                 .map(|(name, &bits)| (name.clone(), bits))
                 .collect(),
         });
-        builtin.chain(custom).collect()
+        let mut types: Vec<Type> = builtin.collect();
+        // Optimize asks what it manages as types of their own (SEMANTICS.md §2.1).
+        if doc.profile == ProfileName::Optimize {
+            let named = |names: &[&str]| -> Vec<(String, u32)> {
+                names
+                    .iter()
+                    .zip(0..)
+                    .map(|(name, bit)| ((*name).to_owned(), 1 << bit))
+                    .collect()
+            };
+            if let Some(report) = types.iter_mut().find(|ty| ty.name == "REPORT") {
+                report.permissions.push(("REPORT_VIEW".into(), 32));
+                report.permissions.push(("REPORT_EDIT".into(), 64));
+            }
+            types.push(Type {
+                name: "COLLECTION".into(),
+                id: 1000,
+                permissions: named(&[
+                    "COLLECTION_VIEW",
+                    "COLLECTION_EDIT_CONTENT",
+                    "COLLECTION_MANAGE",
+                ]),
+            });
+            types.push(Type {
+                name: "EVENT_PROCESS".into(),
+                id: 1001,
+                permissions: named(&["EVENT_PROCESS_READ", "EVENT_PROCESS_MANAGE"]),
+            });
+        }
+        types.extend(custom);
+        types
+    }
+
+    /// The types Optimize adds have no `ALL` or `NONE`.
+    fn managed(&self) -> bool {
+        matches!(
+            (self.name.as_str(), self.id),
+            ("COLLECTION", 1000) | ("EVENT_PROCESS", 1001)
+        )
     }
 
     fn find(doc: &SnapshotDoc, reference: &TypeRef) -> Option<Type> {
@@ -296,8 +336,8 @@ impl Type {
     /// The bits of a permission name for this type; `None` for an unknown name.
     fn bits(&self, permission: &str) -> Option<u32> {
         match permission {
-            ALL => Some(ALL_BITS),
-            NONE => Some(0),
+            ALL if !self.managed() => Some(ALL_BITS),
+            NONE if !self.managed() => Some(0),
             _ => self
                 .permissions
                 .iter()
@@ -896,6 +936,13 @@ fn optimize_login(asked: &Principal<'_>, source: Source<'_>) -> bool {
 /// relevant row of the principal names `*` or the id (or the user may not log in
 /// where the resource is allowed); no match when no relevant row concerns it.
 fn optimize_single(asked: &Principal<'_>, check: &Check) -> Tri {
+    if let Some(allowed) = optimize_managed(asked, check) {
+        return if allowed {
+            Tri::Allow(Vec::new())
+        } else {
+            Tri::Deny(Vec::new())
+        };
+    }
     let Some(id) = check.resource_id.as_deref() else {
         // Only TENANT gets here without an id: the null tenant is always allowed.
         return if check.ty.name == "TENANT" {
@@ -956,6 +1003,130 @@ fn optimize_single(asked: &Principal<'_>, check: &Check) -> Tri {
     } else {
         Tri::NoMatch
     }
+}
+
+/// What Optimize manages itself (SEMANTICS.md §2.1), straight from the
+/// snapshot's `optimize` lists: `None` for a question rows decide.
+fn optimize_managed(asked: &Principal<'_>, check: &Check) -> Option<bool> {
+    use writ_core::wire::{CollectionRole, DefinitionKind};
+    let needed = |permission: &str| match permission {
+        "COLLECTION_VIEW" | "REPORT_VIEW" => Some(CollectionRole::Viewer),
+        "COLLECTION_EDIT_CONTENT" | "REPORT_EDIT" => Some(CollectionRole::Editor),
+        "COLLECTION_MANAGE" => Some(CollectionRole::Manager),
+        _ => None,
+    };
+    let question = match (check.ty.name.as_str(), check.permission.as_str()) {
+        ("COLLECTION", _) | ("REPORT", "REPORT_VIEW" | "REPORT_EDIT") | ("EVENT_PROCESS", _) => {
+            check.permission.as_str()
+        }
+        _ => return None,
+    };
+    // Every question also needs the login, on some source.
+    if !asked
+        .sources
+        .iter()
+        .any(|&source| optimize_login(asked, source))
+    {
+        return Some(false);
+    }
+    let empty = writ_core::wire::OptimizeDoc::default();
+    let data = asked.doc.optimize.as_ref().unwrap_or(&empty);
+    let groups: Vec<String> = asked
+        .sources
+        .iter()
+        .flat_map(|&source| asked.groups(source))
+        .collect();
+    let is = |user: &Option<String>, group: &Option<String>| {
+        user.as_deref() == Some(asked.user)
+            || group.as_ref().is_some_and(|group| groups.contains(group))
+    };
+    let id = check.resource_id.as_deref().unwrap_or_default();
+    let role_in = |collection: &writ_core::wire::CollectionDoc| {
+        collection
+            .members
+            .iter()
+            .filter(|member| is(&member.user_id, &member.group_id))
+            .map(|member| member.role)
+            .max()
+    };
+    let allowed = match question {
+        "EVENT_PROCESS_MANAGE" => {
+            let managers = &data.event_based_process;
+            managers
+                .authorized_user_ids
+                .iter()
+                .any(|user| user == asked.user)
+                || managers
+                    .authorized_group_ids
+                    .iter()
+                    .any(|group| groups.contains(group))
+        }
+        "EVENT_PROCESS_READ" => data
+            .event_processes
+            .iter()
+            .find(|process| process.id == id)
+            .is_some_and(|process| {
+                process
+                    .access
+                    .iter()
+                    .any(|entry| is(&entry.user_id, &entry.group_id))
+            }),
+        "COLLECTION_VIEW" | "COLLECTION_EDIT_CONTENT" | "COLLECTION_MANAGE" => data
+            .collections
+            .iter()
+            .find(|collection| collection.id == id)
+            .and_then(role_in)
+            .zip(needed(question))
+            .is_some_and(|(held, needed)| held >= needed),
+        _ => {
+            let in_collection = data.collections.iter().find_map(|collection| {
+                collection
+                    .reports
+                    .iter()
+                    .find(|report| report.id == id)
+                    .map(|report| (Some(collection), report))
+            });
+            let private = || {
+                data.reports
+                    .iter()
+                    .find(|report| report.id == id)
+                    .map(|report| (None, report))
+            };
+            match in_collection.or_else(private) {
+                None => false,
+                Some((collection, report)) => {
+                    let member = match collection {
+                        Some(collection) => role_in(collection)
+                            .zip(needed(question))
+                            .is_some_and(|(held, needed)| held >= needed),
+                        None => report.owner.as_deref() == Some(asked.user),
+                    };
+                    // Row-level security: every definition it uses must be reportable.
+                    member
+                        && report.definitions.iter().all(|definition| {
+                            let ty = match definition.kind {
+                                DefinitionKind::Process => "PROCESS_DEFINITION",
+                                DefinitionKind::Decision => "DECISION_DEFINITION",
+                            };
+                            Type::find(asked.doc, &TypeRef::from(ty)).is_some_and(|ty| {
+                                let bits = ty.bits("READ_HISTORY").unwrap_or_default();
+                                optimize_single(
+                                    asked,
+                                    &Check {
+                                        ty,
+                                        permission: "READ_HISTORY".into(),
+                                        bits,
+                                        resource_id: Some(definition.key.clone()),
+                                    },
+                                )
+                                .allows()
+                            })
+                        })
+                }
+            }
+        }
+    };
+    Some(allowed)
 }
 
 #[derive(Debug, Clone)]

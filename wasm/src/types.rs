@@ -88,6 +88,10 @@ export type RuleCode =
   | "authorization_disabled" | "all_of"
   | "optimize.grant_all" | "optimize.grant_id" | "optimize.revoke_all"
   | "optimize.revoke_id" | "optimize.login_required" | "optimize.null_tenant"
+  | "optimize.collection_role" | "optimize.not_a_member" | "optimize.private_report"
+  | "optimize.report_definition_denied" | "optimize.unknown_report"
+  | "optimize.event_process_manager" | "optimize.event_process_access"
+  | "optimize.last_manager" | "optimize.collection_change"
   | "grants.match" | "grants.bundle" | "grants.scope" | "grants.no_scope_required" | "tenant.not_found"
   | "tenant.forbidden" | "account.locked" | "account.provisioned" | "anonymous"
   | (string & {});
@@ -100,11 +104,41 @@ export interface ClaimsDoc {
   scopes?: string[];
 }
 
-/** `checkAssignment(...)` (`grants`, Emporix): a user into a group, or an access control onto a group. */
+/**
+ * `checkAssignment(...)`: under Emporix (`grants`) a user into a group, or an
+ * access control onto a group; under `optimize` a collection member's new role
+ * (`role` omitted: the membership removed), refused as `optimize.last_manager`
+ * when no MANAGER would remain.
+ */
 export interface AssignmentDoc {
   user?: string;
-  group: string;
+  group?: string;
   accessControl?: string;
+  collection?: string;
+  role?: CollectionRole;
+}
+
+/** A role in an Optimize collection, in increasing order. */
+export type CollectionRole = "VIEWER" | "EDITOR" | "MANAGER";
+
+/** A user or a group (exactly one). */
+export type MemberRef = { userId: string; groupId?: never } | { groupId: string; userId?: never };
+
+/** An Optimize report and the definitions it reports on. */
+export interface ReportDoc {
+  id: string;
+  /** Required for a private report (outside every collection). */
+  owner?: string;
+  definitions?: { type: "process" | "decision"; key: string }[];
+}
+
+/** `optimize`: what Optimize manages itself (SNAPSHOT.md, "Optimize's own data"). */
+export interface OptimizeDoc {
+  collections?: { id: string; members?: (MemberRef & { role: CollectionRole })[]; reports?: ReportDoc[] }[];
+  /** Private reports. */
+  reports?: ReportDoc[];
+  eventBasedProcess?: { authorizedUserIds?: string[]; authorizedGroupIds?: string[] };
+  eventProcesses?: { id: string; access?: MemberRef[] }[];
 }
 
 /** `explain(...)`: the decision, and why. */
@@ -310,5 +344,7 @@ export interface SnapshotDoc {
   bundleImplications?: { when: string; then: string }[];
   accessControls?: AccessControlDoc[];
   domains?: { base: string; levels: { [level in "Viewer" | "Editor" | "Manager" | "Administrator"]?: string[] } }[];
+  /** `optimize`: collections, reports and event-based processes. */
+  optimize?: OptimizeDoc;
 }
 "#;

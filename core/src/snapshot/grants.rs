@@ -27,13 +27,18 @@ const PROFILE: &str = "grants";
 
 pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
     let doc = parts.doc;
-    if !doc.sources.is_empty() {
-        return Err(SnapshotError::ProfileMismatch {
-            path: "sources".into(),
-            what: "`sources`".into(),
-            profile: PROFILE,
+    for (field, absent) in [
+        ("sources", doc.sources.is_empty()),
+        ("optimize", doc.optimize.is_none()),
+    ] {
+        if !absent {
+            return Err(SnapshotError::ProfileMismatch {
+                path: field.into(),
+                what: format!("`{field}`"),
+                profile: PROFILE,
+            }
+            .into());
         }
-        .into());
     }
     for (field, empty) in [
         ("adminGroups", doc.options.admin_groups.is_empty()),
@@ -367,6 +372,7 @@ pub(super) fn validate(parts: &Parts<'_, '_>) -> Fallible<Snapshot> {
         admin_users: Vec::new(),
     };
     Ok(Snapshot {
+        managed: None,
         revision: doc.revision.clone(),
         sequence: doc.sequence,
         limits: parts.limits,

@@ -13,11 +13,13 @@
 //! order.
 
 use super::{
-    AccessControlDoc, AccountState, AssignmentDoc, AuthorizationType, BundleDoc,
-    BundleImplicationDoc, CheckDoc, ClaimOperator, ClientDoc, DomainDoc, DomainLevel, GroupDoc,
-    ListRequestDoc, MappingRuleDoc, OptionsDoc, OwnerType, PermissionsRequestDoc, PredefinedGroup,
-    PrincipalDoc, ProfileName, RequestDoc, ResourceTypeDoc, RevokeMode, RoleDoc, SnapshotDoc,
-    SortedMap, SourceDoc, TenantDoc, TypeRef, UserDoc, UserType,
+    AccessControlDoc, AccessDoc, AccountState, AssignmentDoc, AuthorizationType, BundleDoc,
+    BundleImplicationDoc, CheckDoc, ClaimOperator, ClientDoc, CollectionDoc, CollectionRole,
+    DefinitionKind, DefinitionRefDoc, DomainDoc, DomainLevel, EventBasedProcessDoc,
+    EventProcessDoc, GroupDoc, ListRequestDoc, MappingRuleDoc, MemberDoc, OptimizeDoc, OptionsDoc,
+    OwnerType, PermissionsRequestDoc, PredefinedGroup, PrincipalDoc, ProfileName, ReportDoc,
+    RequestDoc, ResourceTypeDoc, RevokeMode, RoleDoc, SnapshotDoc, SortedMap, SourceDoc, TenantDoc,
+    TypeRef, UserDoc, UserType,
 };
 use crate::json::{Decoder, Error, Map};
 use crate::prelude::*;
@@ -163,6 +165,8 @@ variants! {
     UserType { "EMPLOYEE" => Employee, "CUSTOMER" => Customer }
     PredefinedGroup { "ADMIN" => Admin, "BUYER" => Buyer, "REQUESTER" => Requester, "CONTACT" => Contact }
     AuthorizationType { "GLOBAL" => Global, "GRANT" => Grant, "REVOKE" => Revoke }
+    CollectionRole { "VIEWER" => Viewer, "EDITOR" => Editor, "MANAGER" => Manager }
+    DefinitionKind { "process" => Process, "decision" => Decision }
     OwnerType {
         "USER" => User, "CLIENT" => Client, "GROUP" => Group, "ROLE" => Role,
         "MAPPING_RULE" => MappingRule,
@@ -219,6 +223,14 @@ decode_by_fill!(
     ListRequestDoc,
     RequestDoc,
     AssignmentDoc,
+    OptimizeDoc,
+    CollectionDoc,
+    MemberDoc,
+    ReportDoc,
+    DefinitionRefDoc,
+    EventBasedProcessDoc,
+    EventProcessDoc,
+    AccessDoc,
 );
 
 impl<'de> Fill<'de> for SnapshotDoc {
@@ -243,6 +255,7 @@ impl<'de> Fill<'de> for SnapshotDoc {
         "accessControls",
         "domains",
         "sequence",
+        "optimize",
     ];
     const REQUIRED: u64 = 0b101;
 
@@ -270,7 +283,8 @@ impl<'de> Fill<'de> for SnapshotDoc {
             15 => list(d, &mut self.bundle_implications)?,
             16 => list(d, &mut self.access_controls)?,
             17 => list(d, &mut self.domains)?,
-            _ => self.sequence = opt(d, Decoder::read_u64)?,
+            18 => self.sequence = opt(d, Decoder::read_u64)?,
+            _ => self.optimize = opt(d, OptimizeDoc::read)?,
         }
         Ok(())
     }
@@ -806,8 +820,8 @@ impl<'de> Fill<'de> for RequestDoc {
 
 impl<'de> Fill<'de> for AssignmentDoc {
     const EXPECTED: &'static str = "struct AssignmentDoc";
-    const FIELDS: &'static [&'static str] = &["user", "group", "accessControl"];
-    const REQUIRED: u64 = 0b10;
+    const FIELDS: &'static [&'static str] =
+        &["user", "group", "accessControl", "collection", "role"];
 
     fn empty() -> Self {
         Self::default()
@@ -816,8 +830,165 @@ impl<'de> Fill<'de> for AssignmentDoc {
     fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
         match field {
             0 => opt_string(d, &mut self.user),
-            1 => string(d, &mut self.group),
-            _ => opt_string(d, &mut self.access_control),
+            1 => opt_string(d, &mut self.group),
+            2 => opt_string(d, &mut self.access_control),
+            3 => opt_string(d, &mut self.collection),
+            _ => {
+                self.role = opt(d, CollectionRole::read)?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl<'de> Fill<'de> for OptimizeDoc {
+    const EXPECTED: &'static str = "struct OptimizeDoc";
+    const FIELDS: &'static [&'static str] = &[
+        "collections",
+        "reports",
+        "eventBasedProcess",
+        "eventProcesses",
+    ];
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => list(d, &mut self.collections),
+            1 => list(d, &mut self.reports),
+            2 => {
+                self.event_based_process = EventBasedProcessDoc::read(d)?;
+                Ok(())
+            }
+            _ => list(d, &mut self.event_processes),
+        }
+    }
+}
+
+impl<'de> Fill<'de> for CollectionDoc {
+    const EXPECTED: &'static str = "struct CollectionDoc";
+    const FIELDS: &'static [&'static str] = &["id", "members", "reports"];
+    const REQUIRED: u64 = 0b1;
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.id),
+            1 => list(d, &mut self.members),
+            _ => list(d, &mut self.reports),
+        }
+    }
+}
+
+impl<'de> Fill<'de> for MemberDoc {
+    const EXPECTED: &'static str = "struct MemberDoc";
+    const FIELDS: &'static [&'static str] = &["userId", "groupId", "role"];
+    const REQUIRED: u64 = 0b100;
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => opt_string(d, &mut self.user_id),
+            1 => opt_string(d, &mut self.group_id),
+            _ => {
+                self.role = CollectionRole::read(d)?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl<'de> Fill<'de> for ReportDoc {
+    const EXPECTED: &'static str = "struct ReportDoc";
+    const FIELDS: &'static [&'static str] = &["id", "owner", "definitions"];
+    const REQUIRED: u64 = 0b1;
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.id),
+            1 => opt_string(d, &mut self.owner),
+            _ => list(d, &mut self.definitions),
+        }
+    }
+}
+
+impl<'de> Fill<'de> for DefinitionRefDoc {
+    const EXPECTED: &'static str = "struct DefinitionRefDoc";
+    const FIELDS: &'static [&'static str] = &["type", "key"];
+    const REQUIRED: u64 = 0b11;
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => {
+                self.kind = DefinitionKind::read(d)?;
+                Ok(())
+            }
+            _ => string(d, &mut self.key),
+        }
+    }
+}
+
+impl<'de> Fill<'de> for EventBasedProcessDoc {
+    const EXPECTED: &'static str = "struct EventBasedProcessDoc";
+    const FIELDS: &'static [&'static str] = &["authorizedUserIds", "authorizedGroupIds"];
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => strings(d, &mut self.authorized_user_ids),
+            _ => strings(d, &mut self.authorized_group_ids),
+        }
+    }
+}
+
+impl<'de> Fill<'de> for EventProcessDoc {
+    const EXPECTED: &'static str = "struct EventProcessDoc";
+    const FIELDS: &'static [&'static str] = &["id", "access"];
+    const REQUIRED: u64 = 0b1;
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => string(d, &mut self.id),
+            _ => list(d, &mut self.access),
+        }
+    }
+}
+
+impl<'de> Fill<'de> for AccessDoc {
+    const EXPECTED: &'static str = "struct AccessDoc";
+    const FIELDS: &'static [&'static str] = &["userId", "groupId"];
+
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn field(&mut self, d: &mut Decoder<'de>, field: usize) -> Result<(), Error> {
+        match field {
+            0 => opt_string(d, &mut self.user_id),
+            _ => opt_string(d, &mut self.group_id),
         }
     }
 }
