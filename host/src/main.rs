@@ -247,7 +247,7 @@ enum Command {
     /// Serve decisions over HTTP: AuthZEN Authorization API 1.0, writ's own API, reloads, metrics
     #[command(
         long_about = "Serve decisions over HTTP: the OpenID AuthZEN Authorization API 1.0 (POST /access/v1/evaluation, \
-        /access/v1/evaluations, /access/v1/search/resource, /access/v1/search/action; metadata at \
+        /access/v1/evaluations, /access/v1/search/resource, /access/v1/search/action, /access/v1/search/subject; metadata at \
         GET /.well-known/authzen-configuration), writ's own JSON API (POST /v1/check, /v1/explain, /v1/permissions, \
         /v1/list, /v1/claims; GET /v1/snapshot), GET /metrics (Prometheus), /healthz and /readyz.\n\n\
         The snapshot comes from a file (reloaded on change with --watch), from a URL (--snapshot-url, polled with \
