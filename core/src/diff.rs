@@ -18,7 +18,8 @@
 //! access controls, domains, sources) reaches everything. Under the `auto`
 //! revoke mode a REVOKE row also reaches every question of its owners (whether
 //! their revokes are consulted at all depends on it), and under `optimize` a
-//! row on APPLICATION does (logging in gates every definition).
+//! row on APPLICATION does (logging in gates every definition), and a row on a
+//! definition reaches its owners' reports (row-level security).
 //! `tests/run/reference.rs` holds the result to deciding everything.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -503,20 +504,33 @@ fn reach(before: &SnapshotDoc, after: &SnapshotDoc, type_name: &dyn Fn(&str) -> 
                 (Some(id), None) if id != "*" => Some(id.clone()),
                 _ => None,
             };
-            if everyone {
-                if whole_principal {
-                    // Every question of everyone.
-                    reach.everything = true;
-                    return reach;
-                }
-                reach.some.insert((Who::User(String::new()), ty, resource));
-                continue;
+            // Under `optimize` a report is seen only by who may report on
+            // every definition it uses: a definition's row reaches reports too.
+            let reports = before.profile == ProfileName::Optimize
+                && matches!(ty.as_str(), "PROCESS_DEFINITION" | "DECISION_DEFINITION");
+            let mut reached = vec![(ty, resource)];
+            if reports {
+                reached.push(("REPORT".to_owned(), None));
             }
-            for who in owners {
+            if everyone && whole_principal {
+                // Every question of everyone.
+                reach.everything = true;
+                return reach;
+            }
+            let whos = if everyone {
+                vec![Who::User(String::new())]
+            } else {
+                owners
+            };
+            for who in whos {
                 if whole_principal {
                     reach.all_of.insert(who);
-                } else {
-                    reach.some.insert((who, ty.clone(), resource.clone()));
+                    continue;
+                }
+                for (ty, resource) in &reached {
+                    reach
+                        .some
+                        .insert((who.clone(), ty.clone(), resource.clone()));
                 }
             }
         }

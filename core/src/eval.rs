@@ -1055,6 +1055,19 @@ impl Snapshot {
                 explanation: None,
             };
         };
+        if !explain
+            && check.properties.is_none()
+            && let Some(allowed) = self.grants_prepared(sp, check)
+        {
+            return Verdict {
+                outcome: if allowed {
+                    Outcome::Allow
+                } else {
+                    Outcome::NoMatch
+                },
+                explanation: None,
+            };
+        }
         let query = GrantQuery {
             ty: check.ty,
             bits: check.bits,
@@ -1100,6 +1113,48 @@ impl Snapshot {
             },
             explanation,
         }
+    }
+
+    /// Whether some reached grant covers a one-permission check, for a
+    /// prepared handle ([`Snapshot::prepare`]): the `*` grants' bits, then the
+    /// rows on the resource whose owner is reached. `None`: not prepared, or a
+    /// permission of several bits (a single row must cover them all), so
+    /// [`Self::find_grant`] decides. Equal to it by construction, and held to
+    /// it by the vectors and the reference property test through handles.
+    #[inline(always)]
+    fn grants_prepared(&self, sp: &SourcePrincipal, check: Check<'_>) -> Option<bool> {
+        if check.bits.count_ones() != 1 {
+            return None;
+        }
+        let [wildcards, _] = sp.wildcards_of(check.ty)?;
+        if wildcards.granted & check.bits != 0 {
+            return Some(true);
+        }
+        let source = self.source(sp)?;
+        let rows = match (check.resource_id, check.interned) {
+            (None, _) => return Some(false),
+            (Some(id), _) if matches!(id.as_bytes(), b"*") => return Some(false),
+            (Some(_), Some(interned)) => {
+                let slot = interned.get(sp.source).copied().unwrap_or_default();
+                if slot.id.is_none() {
+                    return Some(false);
+                }
+                source.index.rows_in(slot.rows.span_for(&sp.owners))
+            }
+            (Some(id), None) => match source.resources.get(id) {
+                Some(resource) => source.index.rows_on_resource(check.ty, resource),
+                None => return Some(false),
+            },
+        };
+        Some(rows.iter().any(|owned| {
+            owned.entry().mask & check.bits != 0
+                && owned.may_be_among(&sp.owners)
+                && sp
+                    .reach
+                    .owners
+                    .iter()
+                    .any(|&(owner, _)| owner == owned.owner)
+        }))
     }
 
     /// Account state first, then the tenant (whatever the permission said: a

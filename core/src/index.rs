@@ -311,10 +311,10 @@ impl SourceIndex {
     /// Builds [`Self::rows_on_resource`]: the rows a Camunda 7 check consults on
     /// a specific id (user, group and GLOBAL rows), grouped by (type, id).
     fn index_resources(&mut self, rows: &[Row]) {
-        let consulted = |row: &Row| {
-            row.resource != WILDCARD
-                && matches!(row.owner, Owner::User(_) | Owner::Group(_) | Owner::Global)
-        };
+        // `*` user rows are read where the `*` rows are; under `grants` roles',
+        // clients' and mapping rules' rows are here too (a prepared handle
+        // scans the rows on a resource for its owners).
+        let consulted = |row: &Row| row.resource != WILDCARD && row.owner != Owner::AnyUser;
         let order = sorted(rows.iter().map(|row| {
             let (kind, id) = owner_rank(row.owner);
             if consulted(row) {
@@ -355,7 +355,7 @@ impl SourceIndex {
         }
     }
 
-    /// Every user, group and GLOBAL row on the specific id `resource` of type `ty`.
+    /// Every row on the specific id `resource` of type `ty` but user `*`'s.
     pub(crate) fn rows_on_resource(&self, ty: TypeIx, resource: ResIx) -> &[OwnedEntry] {
         self.rows_in(self.resource_span(ty, resource))
     }

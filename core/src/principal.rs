@@ -337,10 +337,14 @@ impl Snapshot {
     /// wildcard bits of every type at the user and group level (`optimize` and
     /// `grants` decide without them).
     pub(crate) fn prepare(&self, principal: &mut Principal) {
+        let types = self.catalogue.types.len();
+        if principal.profile == ProfileName::Grants {
+            self.prepare_grants(principal, types);
+            return;
+        }
         if principal.profile != ProfileName::Camunda7 {
             return;
         }
-        let types = self.catalogue.types.len();
         for sp in principal.sources.iter_mut() {
             let Some(source) = self.sources.get(sp.source) else {
                 continue;
@@ -353,6 +357,38 @@ impl Snapshot {
                 })
                 .filter(|(_, levels)| *levels != [Bits::default(); 2])
                 .collect();
+            sp.wildcards = Some(prepared.into());
+        }
+    }
+
+    /// Under `grants`, once per handle: per type, the union of the bits the
+    /// `*` grants of every reached owner give (level 0), and the set of
+    /// reached owners, so that a check is a bit test and a scan of the rows
+    /// on its resource instead of two index lookups per owner.
+    fn prepare_grants(&self, principal: &mut Principal, types: usize) {
+        for sp in principal.sources.iter_mut() {
+            let Some(source) = self.sources.get(sp.source) else {
+                continue;
+            };
+            let owners = &sp.reach.owners;
+            let prepared: Vec<TypeWildcards> = (0..types)
+                .filter_map(|ty| TypeIx::try_from(ty).ok())
+                .map(|ty| {
+                    let granted = owners
+                        .iter()
+                        .map(|&(owner, _)| source.index.wildcard_rows(owner, ty).bits().granted)
+                        .fold(0, |all, bits| all | bits);
+                    let level = Bits {
+                        granted,
+                        revoked: 0,
+                    };
+                    (ty, [level, Bits::default()])
+                })
+                .filter(|(_, levels)| *levels != [Bits::default(); 2])
+                .collect();
+            sp.owners = owners
+                .iter()
+                .fold(OwnerSet::default(), |set, &(owner, _)| set.with(owner));
             sp.wildcards = Some(prepared.into());
         }
     }

@@ -1875,6 +1875,14 @@ mod grants {
             }
         }
 
+        // A prepared handle (`can`, `ask`) answers as the request does.
+        if let Ok(checked) = fast
+            && let Some(problem) =
+                writ_conformance::vector::principal_paths_disagree(&authorizer, &req, checked)
+        {
+            return Err(disagree("handle", &doc, &req, &problem, ""));
+        }
+
         if let Some(preq) = request.permissions(&req, snapshot) {
             let fast = authorizer
                 .permissions_of(&preq)
