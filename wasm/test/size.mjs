@@ -35,11 +35,16 @@
 //   1.6 KB, strings 2.3 KB; `#[inline(never)]` on the two entry points saved
 //   0.3 KB. They are the core's semantics, so every runtime decides them the
 //   same way; no JavaScript could take them over without a second evaluator.
+// - by 1.9 KB raw and 0.7 KB gzipped (244,540 / 104,907 bytes) for the
+//   prepared `grants` handle (issue 21): per type the union of the `*` grants'
+//   bits of every reached owner and the owner set, computed once per handle,
+//   so that `can` is a bit test or one scan of the rows on the resource
+//   (natively 165 -> 48 ns; `handle.can` in the package takes the same path).
 // Sizes are deterministic for a given toolchain and lockfile.
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const guard = { raw: 242_700, gzip: 104_300 };
+const guard = { raw: 244_600, gzip: 105_000 };
 const file = new URL("../pkg/writ_bg.wasm", import.meta.url);
 const bytes = readFileSync(file);
 const sizes = {
