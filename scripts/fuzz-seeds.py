@@ -29,8 +29,12 @@ for path in files:
         for kind in ("check", "permissions", "list", "claims"):
             if kind in case:
                 put("request", json.dumps(case[kind]))
+def demo_target(name):
+    if "dump" not in name:
+        return "snapshot"
+    return "import_camunda8" if "camunda8" in name else "import_emporix"
 for path in (root / "host" / "demo").glob("*.json"):
-    put("snapshot" if "dump" not in path.name else "import_camunda8", path.read_bytes())
+    put(demo_target(path.name), path.read_bytes())
 for line in (root / "host" / "demo" / "requests.jsonl").read_text().splitlines():
     if line.strip():
         put("request", line)

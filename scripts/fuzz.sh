@@ -6,7 +6,8 @@
 #   scripts/fuzz.sh --all --runs N     every target N executions, then every
 #                                      regression input (what ./run-tests does)
 #
-# Targets: snapshot, request, import_camunda7, import_camunda8, json, signature
+# Targets: snapshot, request, import_camunda7, import_camunda8, import_emporix,
+# json, signature
 # (their bodies: tests/src/fuzz.rs). The corpus starts from the repository's
 # own inputs (scripts/fuzz-seeds.py) and grows in target/fuzz/corpus/TARGET.
 # A crash is saved by libFuzzer under fuzz/artifacts/TARGET/; once fixed, keep
@@ -19,7 +20,7 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 ensure_rust
 
-targets=(snapshot request import_camunda7 import_camunda8 json signature)
+targets=(snapshot request import_camunda7 import_camunda8 import_emporix json signature)
 usage() {
   echo "usage: scripts/fuzz.sh TARGET SECONDS | TARGET --runs N | --all --runs N" >&2
   echo "targets: ${targets[*]}" >&2

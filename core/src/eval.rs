@@ -594,6 +594,9 @@ impl Snapshot {
 
     /// Whether the principal may log in to Optimize on this source.
     pub(crate) fn logs_in(login: Check<'_>, sp: &SourcePrincipal, source: &Source) -> bool {
+        if let Some(decided) = sp.logs_in {
+            return decided;
+        }
         let named = source.resources.get("optimize");
         optimize::resolve_id(source, sp, login.ty, login.bits, named).allowed()
     }

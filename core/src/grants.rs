@@ -162,6 +162,7 @@ impl Snapshot {
             // Every owner may be the principal's: `grants` reads its own index.
             owners: crate::index::OwnerSet::ALL,
             wildcards: None,
+            logs_in: None,
         };
         Ok(Principal {
             user: id.into(),

@@ -26,28 +26,34 @@ pub(crate) fn relevant(entry: &Entry, bits: u32) -> bool {
     names_all || (bits != 0 && named & bits == bits)
 }
 
-/// The levels in the order Optimize applies them, with the owners of each.
-fn levels(principal: &SourcePrincipal) -> [(Level, Vec<Owner>); 3] {
-    [
-        (Level::Global, vec![Owner::Global]),
-        (
-            Level::Group,
-            principal
-                .groups
-                .iter()
-                .map(|&group| Owner::Group(group))
-                .collect(),
-        ),
-        (
-            Level::User,
-            principal
-                .user
-                .map(Owner::User)
-                .into_iter()
-                .chain([Owner::AnyUser])
-                .collect(),
-        ),
-    ]
+/// A row kind's place in a per-kind array.
+fn kind_slot(kind: AuthorizationType) -> usize {
+    match kind {
+        AuthorizationType::Global => 0,
+        AuthorizationType::Grant => 1,
+        AuthorizationType::Revoke => 2,
+    }
+}
+
+/// The levels in the order Optimize applies them.
+const LEVELS: [Level; 3] = [Level::Global, Level::Group, Level::User];
+
+/// The owners of one level: GLOBAL; the groups; the user and user `*`. An
+/// iterator, not a list: every check walks them several times, and a list
+/// per level and check was most of an Optimize check's time.
+fn owners_at(principal: &SourcePrincipal, level: Level) -> impl Iterator<Item = Owner> + '_ {
+    let global = (level == Level::Global).then_some(Owner::Global);
+    let groups = principal
+        .groups
+        .iter()
+        .filter(move |_| level == Level::Group)
+        .map(|&group| Owner::Group(group));
+    let user = principal
+        .user
+        .filter(|_| level == Level::User)
+        .map(Owner::User);
+    let any_user = (level == Level::User).then_some(Owner::AnyUser);
+    global.into_iter().chain(groups).chain(user).chain(any_user)
 }
 
 /// A row that set a piece of state: its source, the row, and its level.
@@ -121,35 +127,56 @@ pub(crate) fn resolve_id(
         row,
         level,
     };
-    let rows = |owners: &[Owner], resource: ResIx, kind: AuthorizationType| -> Option<RowIx> {
-        owners
-            .iter()
-            .flat_map(|&owner| source.index.rows_on(owner, ty, resource))
-            .find(|entry| entry.kind == kind && relevant(entry, bits))
-            .map(|entry| entry.row)
-    };
-    for (level, owners) in levels(principal) {
-        if level == Level::Global {
-            if let Some(row) = rows(&owners, WILDCARD, AuthorizationType::Global) {
-                state.grant_all(cause(row, level));
+    for level in LEVELS {
+        // The first relevant row of each kind on `*` and on the id, in the
+        // owners' order: one look at each owner's rows.
+        let mut first = [[None; 3]; 2];
+        for owner in owners_at(principal, level) {
+            let targets = [Some(WILDCARD), id];
+            for (target, found) in targets.into_iter().zip(first.iter_mut()) {
+                let Some(resource) = target else {
+                    continue;
+                };
+                for entry in source.index.rows_on(owner, ty, resource) {
+                    if let Some(slot) = found.get_mut(kind_slot(entry.kind))
+                        && slot.is_none()
+                        && relevant(entry, bits)
+                    {
+                        *slot = Some(entry.row);
+                    }
+                }
             }
-            if let Some(row) = id.and_then(|id| rows(&owners, id, AuthorizationType::Global)) {
-                state.authorized = Some(cause(row, level));
+        }
+        let [on_all, on_id] = first.map(|kinds| {
+            move |kind: AuthorizationType| {
+                kinds
+                    .get(kind_slot(kind))
+                    .copied()
+                    .flatten()
+                    .map(|row| cause(row, level))
+            }
+        });
+        if level == Level::Global {
+            if let Some(all) = on_all(AuthorizationType::Global) {
+                state.grant_all(all);
+            }
+            if let Some(one) = on_id(AuthorizationType::Global) {
+                state.authorized = Some(one);
             }
             continue;
         }
-        if let Some(row) = rows(&owners, WILDCARD, AuthorizationType::Revoke) {
-            state.revoke_all(cause(row, level));
+        if let Some(all) = on_all(AuthorizationType::Revoke) {
+            state.revoke_all(all);
         }
-        if let Some(row) = rows(&owners, WILDCARD, AuthorizationType::Grant) {
-            state.grant_all(cause(row, level));
+        if let Some(all) = on_all(AuthorizationType::Grant) {
+            state.grant_all(all);
         }
-        if let Some(row) = id.and_then(|id| rows(&owners, id, AuthorizationType::Revoke)) {
-            state.prohibited = Some(cause(row, level));
+        if let Some(one) = on_id(AuthorizationType::Revoke) {
+            state.prohibited = Some(one);
             state.authorized = None;
         }
-        if let Some(row) = id.and_then(|id| rows(&owners, id, AuthorizationType::Grant)) {
-            state.authorized = Some(cause(row, level));
+        if let Some(one) = on_id(AuthorizationType::Grant) {
+            state.authorized = Some(one);
             state.prohibited = None;
         }
     }
@@ -175,8 +202,8 @@ pub(crate) fn resolve_type(
     bits: u32,
 ) -> TypeState {
     let mut ids = Vec::new();
-    for (_, owners) in levels(principal) {
-        for owner in owners {
+    for level in LEVELS {
+        for owner in owners_at(principal, level) {
             for entry in source.index.rows_of_type(owner, ty) {
                 if entry.resource != WILDCARD && relevant(entry, bits) {
                     ids.push(entry.resource);

@@ -84,6 +84,9 @@ pub(crate) struct SourcePrincipal {
     /// so that its checks read them instead of an index lookup per group.
     /// `None`: not computed (a principal resolved for one request).
     pub wildcards: Option<Box<[TypeWildcards]>>,
+    /// `optimize`: whether the user may log in to Optimize on this source,
+    /// decided once for a handle ([`Snapshot::prepare`]); `None`: not prepared.
+    pub logs_in: Option<bool>,
 }
 
 /// A type's wildcard bits at the user level and at the group level.
@@ -330,6 +333,7 @@ impl Snapshot {
             reach: Reach::default(),
             owners,
             wildcards: None,
+            logs_in: None,
         }
     }
 
@@ -340,6 +344,19 @@ impl Snapshot {
         let types = self.catalogue.types.len();
         if principal.profile == ProfileName::Grants {
             self.prepare_grants(principal, types);
+            return;
+        }
+        if principal.profile == ProfileName::Optimize {
+            let login = self
+                .resolve_type_name("APPLICATION")
+                .and_then(|ty| self.resolve_check(ty, "ACCESS", Some("optimize")))
+                .ok();
+            for sp in principal.sources.iter_mut() {
+                if let (Some(login), Some(source)) = (login, self.sources.get(sp.source)) {
+                    let decided = Self::logs_in(login, sp, source);
+                    sp.logs_in = Some(decided);
+                }
+            }
             return;
         }
         if principal.profile != ProfileName::Camunda7 {

@@ -16,11 +16,12 @@ use writ_core::{Authorizer, LoadOptions};
 pub type Target = fn(&[u8]);
 
 /// Every target, by the name `scripts/fuzz.sh` takes.
-pub const TARGETS: [(&str, Target); 6] = [
+pub const TARGETS: [(&str, Target); 7] = [
     ("snapshot", snapshot),
     ("request", request),
     ("import_camunda7", import_camunda7),
     ("import_camunda8", import_camunda8),
+    ("import_emporix", import_emporix),
     ("json", json),
     ("signature", signature),
 ];
@@ -141,6 +142,20 @@ pub fn import_camunda8(data: &[u8]) {
     };
     if let Ok(dump) = parse_dump(text)
         && let Ok(imported) = import(&dump, &ImportOptions::default())
+        && let Ok(authorizer) = Authorizer::from_doc(&imported.snapshot)
+    {
+        ask(&authorizer);
+    }
+}
+
+/// An Emporix IAM dump, as [`import_camunda7`].
+pub fn import_emporix(data: &[u8]) {
+    use writ_core::import::emporix::{ImportOptions, import, parse_dump};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(dump) = parse_dump(text)
+        && let Ok(imported) = import(&[dump], &ImportOptions::default())
         && let Ok(authorizer) = Authorizer::from_doc(&imported.snapshot)
     {
         ask(&authorizer);

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Authorizer } from "writ";
+import { rng } from "./rng.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const writ = process.env.WRIT_BIN ?? join(root, "target", "debug", "writ");
@@ -27,18 +28,6 @@ function snapshotText() {
   }
 }
 
-// SplitMix64, as core/src/generate.rs: the same spread of ids on every run.
-function rng(seed) {
-  let state = BigInt(seed);
-  const mask = (1n << 64n) - 1n;
-  return (n) => {
-    state = (state + 0x9e3779b97f4a7c15n) & mask;
-    let z = state;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & mask;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & mask;
-    return Number((z ^ (z >> 31n)) % BigInt(n));
-  };
-}
 
 const permissions = ["READ", "UPDATE", "READ_HISTORY", "CREATE_INSTANCE"];
 const below = rng(7);
