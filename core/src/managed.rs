@@ -469,9 +469,13 @@ impl crate::model::Snapshot {
         let empty = Managed::default();
         let data = self.managed.as_deref().unwrap_or(&empty);
         let user = &*principal.user;
+        // The groups listed where the user is, and claimed ones no source lists.
         let groups: Vec<&str> = sources
             .iter()
-            .flat_map(|&(sp, source)| sp.groups.iter().map(|&group| source.groups.name(group)))
+            .flat_map(|&(sp, source)| {
+                let listed = sp.groups.iter().map(|&group| source.groups.name(group));
+                listed.chain(sp.reach.group_names.iter().map(|name| &**name))
+            })
             .collect();
         let id = check.resource_id.unwrap_or_default();
         let via = |member: &Member| match member {

@@ -276,6 +276,7 @@ impl Snapshot {
         revokes: bool,
     ) -> SourcePrincipal {
         let user_ix = source.users.get(user);
+        let mut reach = Reach::default();
         let (groups, group_admin): (Box<[GroupIx]>, bool) = match claim {
             Some(names) => {
                 let mut groups: Vec<GroupIx> = names
@@ -283,6 +284,14 @@ impl Snapshot {
                     .filter_map(|name| source.groups.get(name))
                     .collect();
                 crate::sort::sort_dedup(&mut groups);
+                // Claimed groups this source does not list reach no rows, but
+                // Optimize's own lists (collections, event processes) name
+                // groups of any source.
+                reach.group_names = names
+                    .iter()
+                    .filter(|name| source.groups.get(name).is_none())
+                    .map(|name| name.as_str().into())
+                    .collect();
                 // Admin groups need not be listed in the snapshot to count.
                 let admin = names.iter().any(|name| {
                     self.options
@@ -330,7 +339,7 @@ impl Snapshot {
             groups,
             admin,
             revokes,
-            reach: Reach::default(),
+            reach,
             owners,
             wildcards: None,
             logs_in: None,

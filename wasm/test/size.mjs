@@ -40,11 +40,17 @@
 //   bits of every reached owner and the owner set, computed once per handle,
 //   so that `can` is a bit test or one scan of the rows on the resource
 //   (natively 165 -> 48 ns; `handle.can` in the package takes the same path).
+// - by 0.7 KB raw and 0.4 KB gzipped (245,212 / 105,315 bytes) when the
+//   property test found that a claimed group no engine of the question lists
+//   was dropped before Optimize's own lists (collections, event processes),
+//   which name groups of any engine, were read; Optimize's handle.can went
+//   1.36 -> 0.73-0.93 µs this session (one pass per level, the login
+//   decided once per handle).
 // Sizes are deterministic for a given toolchain and lockfile.
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const guard = { raw: 244_600, gzip: 105_000 };
+const guard = { raw: 245_300, gzip: 105_400 };
 const file = new URL("../pkg/writ_bg.wasm", import.meta.url);
 const bytes = readFileSync(file);
 const sizes = {
