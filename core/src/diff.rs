@@ -434,7 +434,7 @@ fn rest_differs(before: &SnapshotDoc, after: &SnapshotDoc) -> bool {
 }
 
 /// What the changes between two documents reach.
-/// (`type_name` names a type a row gives by number.)
+/// (`type_name` names a type a row gives by number, or by a string of digits.)
 fn reach(before: &SnapshotDoc, after: &SnapshotDoc, type_name: &dyn Fn(&str) -> String) -> Reach {
     let mut reach = Reach::default();
     if rest_differs(before, after) {
@@ -495,7 +495,7 @@ fn reach(before: &SnapshotDoc, after: &SnapshotDoc, type_name: &dyn Fn(&str) -> 
                     _ => Vec::new(),
                 };
             let ty = match &row.resource_type {
-                TypeRef::Name(name) => name.clone(),
+                TypeRef::Name(name) => type_name(name),
                 TypeRef::Id(id) => type_name(&id.to_string()),
             };
             let whole_principal = (auto_revokes && row.kind == AuthorizationType::Revoke)
@@ -584,11 +584,11 @@ pub fn diff(
                 .push(ix);
         }
     }
+    // (`reach` names every type by its name.)
     let on = |ty: &str, id: Option<&String>| -> Vec<usize> {
-        let ty = type_name(ty);
         let found = match id {
-            None => of_type.get(ty.as_str()),
-            Some(id) => of_resource.get(&(ty.as_str(), id.as_str())),
+            None => of_type.get(ty),
+            Some(id) => of_resource.get(&(ty, id.as_str())),
         };
         found.cloned().unwrap_or_default()
     };
