@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes the seed corpus of each fuzz target into CORPUS/<target>/ from the
 repository's own inputs: the conformance vectors' snapshots and requests, the
-demo snapshots and dumps, the signed vector, and fuzz/seeds/."""
-import json, pathlib, sys, hashlib
+demo snapshots and dumps, the signed vector, and fuzz/seeds/; with WRIT_BIN
+(the `writ` command), every snapshot seed also compiled, for `compiled`."""
+import json, os, pathlib, subprocess, sys, hashlib, tempfile
 
 root = pathlib.Path(__file__).resolve().parent.parent
 corpus = pathlib.Path(sys.argv[1])
@@ -46,3 +47,18 @@ put("signature", (signed / "release.pub").read_bytes())
 for target_dir in (root / "fuzz" / "seeds").iterdir():
     for path in target_dir.iterdir():
         put(target_dir.name, path.read_bytes())
+
+# `compiled` takes compiled bodies (the header is put back by the target) and
+# JSON snapshots (compiled, then loaded back, by the target).
+writ = os.environ.get("WRIT_BIN")
+snapshot_seeds = corpus / "snapshot"
+if snapshot_seeds.is_dir():
+    with tempfile.TemporaryDirectory() as scratch:
+        for path in sorted(snapshot_seeds.iterdir()):
+            put("compiled", path.read_bytes())
+            if not writ:
+                continue
+            out = pathlib.Path(scratch) / "seed.writ"
+            done = subprocess.run([writ, "compile", str(path), "-o", str(out)], capture_output=True)
+            if done.returncode == 0:
+                put("compiled", out.read_bytes()[24:])

@@ -6,8 +6,8 @@
 #   scripts/fuzz.sh --all --runs N     every target N executions, then every
 #                                      regression input (what ./run-tests does)
 #
-# Targets: snapshot, request, import_camunda7, import_camunda8, import_emporix,
-# json, signature
+# Targets: snapshot, compiled, request, import_camunda7, import_camunda8,
+# import_emporix, json, signature
 # (their bodies: tests/src/fuzz.rs). The corpus starts from the repository's
 # own inputs (scripts/fuzz-seeds.py) and grows in target/fuzz/corpus/TARGET.
 # A crash is saved by libFuzzer under fuzz/artifacts/TARGET/; once fixed, keep
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 ensure_rust
 
-targets=(snapshot request import_camunda7 import_camunda8 import_emporix json signature)
+targets=(snapshot compiled request import_camunda7 import_camunda8 import_emporix json signature)
 usage() {
   echo "usage: scripts/fuzz.sh TARGET SECONDS | TARGET --runs N | --all --runs N" >&2
   echo "targets: ${targets[*]}" >&2
@@ -54,7 +54,9 @@ fi
 export PATH="$PWD/.tools/bin:$PATH"
 
 corpus=target/fuzz/corpus
-python3 scripts/fuzz-seeds.py "$corpus"
+# `writ compile` writes the compiled target's seeds from the snapshot seeds.
+cargo build -p writ-host --quiet
+WRIT_BIN="${CARGO_TARGET_DIR:-target}/debug/writ" python3 scripts/fuzz-seeds.py "$corpus"
 # No sanitizer: writ forbids unsafe code, so AddressSanitizer would find
 # nothing of writ's and halve the executions; debug assertions (overflow
 # checks included) are on, so an arithmetic overflow is a crash.

@@ -45,7 +45,7 @@ ln -sfn ../pkg wasm/node_modules/writ
 step "conformance vectors through the package (node and Chromium), reliability, workerd edge test, web page in Chromium"
 cargo build -p writ-host --quiet # the native `writ` the vectors are compared with
 WRIT_BIN="$target_dir/debug/writ" node --test --test-reporter=dot \
-  wasm/test/vectors.test.mjs wasm/test/vectors-browser.test.mjs wasm/test/fast.test.mjs \
+  wasm/test/vectors.test.mjs wasm/test/compiled.test.mjs wasm/test/vectors-browser.test.mjs wasm/test/fast.test.mjs \
   wasm/test/reliability.test.mjs wasm/test/edge.test.mjs wasm/test/page.test.mjs
 
 step "types (tsc --noEmit --strict over the .d.ts and a typed usage file)"

@@ -12,9 +12,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use writ_core::Authorizer;
 use writ_core::generate::{self, Rng, Shape};
 use writ_core::wire::{PrincipalDoc, RequestDoc, TypeRef};
+use writ_core::{Authorizer, LoadOptions};
 
 fn organisation() -> String {
     serde_json::to_string(&generate::camunda7(Shape::BENCH, 1)).unwrap_or_default()
@@ -54,6 +54,12 @@ fn bench(c: &mut Criterion) {
             b.iter(|| Authorizer::from_doc(black_box(&doc)))
         });
     }
+    let compiled = Authorizer::from_json(&text)
+        .map(|authorizer| authorizer.compile())
+        .unwrap_or_default();
+    load.bench_function("compiled 100k rows (writ compile)", |b| {
+        b.iter(|| Authorizer::from_compiled(black_box(&compiled), &LoadOptions::default()))
+    });
     load.finish();
 
     let Ok(authorizer) = Authorizer::from_json(&text) else {
@@ -131,6 +137,12 @@ fn bench_grants(c: &mut Criterion) {
     load.throughput(Throughput::Bytes(text.len() as u64));
     load.bench_function("decode+index 100k grants", |b| {
         b.iter(|| Authorizer::from_json(black_box(&text)))
+    });
+    let compiled = Authorizer::from_json(&text)
+        .map(|authorizer| authorizer.compile())
+        .unwrap_or_default();
+    load.bench_function("compiled 100k grants (writ compile)", |b| {
+        b.iter(|| Authorizer::from_compiled(black_box(&compiled), &LoadOptions::default()))
     });
     load.finish();
 

@@ -8,7 +8,7 @@ use crate::wire::ClaimOperator;
 
 /// One step of a JSONPath.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Step {
+pub(crate) enum Step {
     Member(Box<str>),
     Index(usize),
     /// `[*]` or `.*`: every element or member.
@@ -18,7 +18,7 @@ enum Step {
 /// Where a mapping rule looks in the claims.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ClaimPath {
-    steps: Vec<Step>,
+    pub(crate) steps: Vec<Step>,
 }
 
 impl ClaimPath {

@@ -116,6 +116,9 @@ pub enum SnapshotError {
     },
     #[error("the snapshot is not UTF-8 text: {message}")]
     InvalidUtf8 { message: String },
+    /// A compiled snapshot that is damaged, truncated or not well formed.
+    #[error("the compiled snapshot is corrupt: {message}")]
+    Corrupt { message: String },
     /// Its sequence is below the one required (or it has none).
     #[error("`sequence`: {message}")]
     Rollback { message: String },
@@ -168,6 +171,7 @@ impl SnapshotError {
             Self::UserTypeMismatch { .. } => "snapshot.user_type_mismatch",
             Self::Limit { code, .. } | Self::Signature { code, .. } => code,
             Self::InvalidUtf8 { .. } => "snapshot.invalid_utf8",
+            Self::Corrupt { .. } => "snapshot.corrupt",
             Self::Rollback { .. } => "snapshot.rollback",
             Self::Options { .. } => "options.malformed",
         }
@@ -177,7 +181,7 @@ impl SnapshotError {
     pub fn path(&self) -> &str {
         match self {
             Self::UnsupportedFormat { .. } => "format",
-            Self::InvalidUtf8 { .. } => ".",
+            Self::InvalidUtf8 { .. } | Self::Corrupt { .. } => ".",
             Self::Rollback { .. } => "sequence",
             Self::Signature { .. } => "signature",
             Self::Options { .. } => "options",

@@ -8,10 +8,11 @@
 //! principal's owners — and a bit per (user or group, type) saying whether the
 //! owner has wildcard rows of the type, which most owners do not.
 
-use crate::prelude::FxHashMap;
 use crate::prelude::*;
 
-use crate::model::{GroupIx, Owner, ResIx, Row, RowIx, TypeIx, UserIx, WILDCARD};
+use crate::model::{
+    GroupIx, Owner, PROPERTY_RESOURCES, ResIx, Row, RowIx, TypeIx, UserIx, WILDCARD,
+};
 use crate::principal::Bits;
 use crate::wire::AuthorizationType;
 
@@ -62,8 +63,41 @@ impl OwnedEntry {
 /// that the package holds two copies of the hash table's code, not three; the
 /// two maps read for every check keep small entries, which one random lookup a
 /// check misses the cache for less often (`grants` `can` 509 → 381 ns).
-type Spans = FxHashMap<u128, Span>;
-type Ranges = FxHashMap<u128, (u32, u32)>;
+type Spans = hashbrown::HashMap<u128, Span, KeyHash>;
+type Ranges = hashbrown::HashMap<u128, (u32, u32), KeyHash>;
+
+/// Hashes the index's packed keys. FxHash multiplies, and a product's low
+/// bits depend only on the key's low bits, which here are mostly one type or
+/// zero: on wasm32, where the hash is 32 bits and its top seven are the
+/// table's tags, every key of 100,000 owners had nearly one tag and one of a
+/// few thousand buckets, and comparing the colliding keys was half of
+/// loading a million rows. This mixes the whole key into every bit.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct KeyHasher(u64);
+
+type KeyHash = core::hash::BuildHasherDefault<KeyHasher>;
+
+impl core::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u128(u128::from(byte) ^ u128::from(self.0));
+        }
+    }
+
+    #[inline(always)]
+    #[expect(clippy::cast_possible_truncation, reason = "the key's two halves")]
+    fn write_u128(&mut self, key: u128) {
+        let (low, high) = (key as u64, (key >> 64) as u64);
+        let mixed =
+            (low ^ high.wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        self.0 = mixed ^ (mixed >> 32);
+    }
+
+    #[inline(always)]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// (owner, type).
 fn owner_type(owner: Owner, ty: TypeIx) -> u128 {
@@ -218,19 +252,13 @@ pub(crate) struct SourceIndex {
 
 impl SourceIndex {
     pub(crate) fn build(rows: &[Row], user_count: usize, group_count: usize, exact: bool) -> Self {
-        let order = sorted(rows.iter().map(|row| {
-            let (kind, id) = owner_rank(row.owner);
-            (u128::from(kind) << 112)
-                | (u128::from(id) << 80)
-                | (u128::from(row.ty) << 64)
-                | (u128::from(row.resource) << 32)
-        }));
+        let order = owner_order(rows);
         let mut index = Self {
             entries: Vec::with_capacity(rows.len()),
-            by_owner_type: FxHashMap::default(),
-            by_key: exact.then(FxHashMap::default),
+            by_owner_type: Spans::default(),
+            by_key: exact.then(Ranges::default),
             on_resource: Vec::new(),
-            by_type_resource: FxHashMap::default(),
+            by_type_resource: Ranges::default(),
             user_wildcards: vec![0; user_count],
             group_wildcards: vec![0; group_count],
             global_wildcards: Vec::new(),
@@ -304,36 +332,64 @@ impl SourceIndex {
                 .by_owner_type
                 .insert(owner_type(first.owner, first.ty), span);
         }
-        index.index_resources(rows);
+        index.index_resources(rows, &order);
         index
     }
 
     /// Builds [`Self::rows_on_resource`]: the rows a Camunda 7 check consults on
-    /// a specific id (user, group and GLOBAL rows), grouped by (type, id).
-    fn index_resources(&mut self, rows: &[Row]) {
+    /// a specific id (user, group and GLOBAL rows), grouped by (type, id), and
+    /// within that by owner and position. `by_owner` is every row in owner
+    /// order (the entries' order): sorted stably by resource and then by type,
+    /// that is the order wanted, by two counting sorts of the entries
+    /// themselves, where sorting packed keys and then reading each row at its
+    /// position (a cache miss per row) was half of loading a million rows.
+    fn index_resources(&mut self, rows: &[Row], by_owner: &[RowIx]) {
         // `*` user rows are read where the `*` rows are; under `grants` roles',
         // clients' and mapping rules' rows are here too (a prepared handle
         // scans the rows on a resource for its owners).
-        let consulted = |row: &Row| row.resource != WILDCARD && row.owner != Owner::AnyUser;
-        let order = sorted(rows.iter().map(|row| {
-            let (kind, id) = owner_rank(row.owner);
-            if consulted(row) {
-                (u128::from(row.ty) << 99)
-                    | (u128::from(row.resource) << 67)
-                    | (u128::from(kind) << 64)
-                    | (u128::from(id) << 32)
-            } else {
-                SKIP
-            }
-        }));
-        self.on_resource.reserve_exact(order.len());
+        let consulted = |row: &&Row| row.resource != WILDCARD && row.owner != Owner::AnyUser;
+        let placed: Vec<Placed> = by_owner
+            .iter()
+            .filter_map(|&ix| rows.get(ix as usize))
+            .filter(consulted)
+            .map(|row| Placed {
+                resource: row.resource,
+                ty: row.ty,
+                entry: OwnedEntry {
+                    owner: row.owner,
+                    mask: row.mask,
+                    kind: row.kind,
+                    owner_shift: owner_shift(row.owner),
+                },
+            })
+            .collect();
+        // PROPERTY matchers' reserved indices sort after every resource id.
+        let ids = placed
+            .iter()
+            .map(|placed| placed.resource)
+            .filter(|&resource| resource < PROPERTY_BASE)
+            .max()
+            .map_or(0, |max| max as usize + 1);
+        let bucket = |resource: ResIx| match resource.checked_sub(PROPERTY_BASE) {
+            Some(property) => ids + property as usize,
+            None => resource as usize,
+        };
+        let placed = counting_sort(placed, ids + PROPERTY_RESOURCES.len(), |placed| {
+            bucket(placed.resource)
+        });
+        // Most snapshots' rows on ids are of one type: then one sort does.
+        let first_type = placed.first().map(|placed| placed.ty);
+        let placed = if placed.iter().any(|other| Some(other.ty) != first_type) {
+            let types = placed.iter().map(|placed| usize::from(placed.ty) + 1).max();
+            counting_sort(placed, types.unwrap_or(0), |placed| usize::from(placed.ty))
+        } else {
+            placed
+        };
+        self.on_resource.reserve_exact(placed.len());
         let mut run: Option<(u128, u32)> = None;
-        for ix in order {
-            let Some(row) = rows.get(ix as usize) else {
-                continue;
-            };
+        for placed in placed {
             let at = u32::try_from(self.on_resource.len()).unwrap_or(u32::MAX);
-            let key = type_resource(row.ty, row.resource);
+            let key = type_resource(placed.ty, placed.resource);
             match run {
                 Some((known, _)) if known == key => {}
                 Some((known, start)) => {
@@ -342,12 +398,7 @@ impl SourceIndex {
                 }
                 None => run = Some((key, at)),
             }
-            self.on_resource.push(OwnedEntry {
-                owner: row.owner,
-                mask: row.mask,
-                kind: row.kind,
-                owner_shift: owner_shift(row.owner),
-            });
+            self.on_resource.push(placed.entry);
         }
         if let Some((key, start)) = run {
             let end = u32::try_from(self.on_resource.len()).unwrap_or(u32::MAX);
@@ -498,6 +549,60 @@ fn set(flags: &mut [bool], ix: u32) {
     }
 }
 
+/// The rows' positions by (owner, type, resource id, position): the order of
+/// the index's entries, and the order a compiled snapshot stores rows in (so
+/// that loading it finds them sorted already).
+pub(crate) fn owner_order(rows: &[Row]) -> Vec<RowIx> {
+    sorted(rows.iter().map(|row| {
+        let (kind, id) = owner_rank(row.owner);
+        (u128::from(kind) << 112)
+            | (u128::from(id) << 80)
+            | (u128::from(row.ty) << 64)
+            | (u128::from(row.resource) << 32)
+    }))
+}
+
+/// A row of [`SourceIndex::rows_on_resource`] with where it goes.
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    resource: ResIx,
+    ty: TypeIx,
+    entry: OwnedEntry,
+}
+
+/// The lowest of [`PROPERTY_RESOURCES`]' reserved indices.
+const PROPERTY_BASE: ResIx = u32::MAX - 2;
+
+/// `items` sorted stably by `bucket` (each below `buckets`): a count per
+/// bucket, then each item moved to its place.
+fn counting_sort<T: Copy>(items: Vec<T>, buckets: usize, bucket: impl Fn(&T) -> usize) -> Vec<T> {
+    let mut starts = vec![0_u32; buckets + 1];
+    for item in &items {
+        if let Some(count) = starts.get_mut(bucket(item) + 1) {
+            *count += 1;
+        }
+    }
+    for at in 1..starts.len() {
+        let before = starts.get(at - 1).copied().unwrap_or(0);
+        if let Some(start) = starts.get_mut(at) {
+            *start += before;
+        }
+    }
+    let Some(&first) = items.first() else {
+        return items;
+    };
+    let mut sorted = vec![first; items.len()];
+    for item in items {
+        if let Some(at) = starts.get_mut(bucket(&item)) {
+            if let Some(slot) = sorted.get_mut(*at as usize) {
+                *slot = item;
+            }
+            *at += 1;
+        }
+    }
+    sorted
+}
+
 /// A sort key that [`sorted`] drops.
 const SKIP: u128 = u128::MAX;
 
@@ -511,7 +616,10 @@ fn sorted(keys: impl Iterator<Item = u128>) -> Vec<RowIx> {
         .filter(|&(key, _)| key != SKIP)
         .map(|(key, ix)| key | u128::from(ix))
         .collect();
-    crate::sort::radix_sort(&mut keys, 32);
+    // Rows in order already (a compiled snapshot's, by owner) need no sort.
+    if !keys.is_sorted() {
+        crate::sort::radix_sort(&mut keys, 32);
+    }
     keys.into_iter()
         .map(|key| u32::try_from(key & u128::from(u32::MAX)).unwrap_or(u32::MAX))
         .collect()
@@ -571,6 +679,7 @@ fn owner_shift(owner: Owner) -> u8 {
 }
 
 /// Sort rank of an owner, so that one owner's rows are contiguous.
+#[inline(always)]
 fn owner_rank(owner: Owner) -> (u8, u32) {
     match owner {
         Owner::User(user) => (0, user),

@@ -7,7 +7,6 @@
 //! freeing, most of it here and in the documents.
 
 use core::hash::BuildHasher;
-use core::ops::Range;
 
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
@@ -29,6 +28,17 @@ fn hash(name: &str) -> u64 {
     FxBuildHasher.hash_one(name)
 }
 
+/// Name `ix` of the names `text` holds, cut at `ends`; empty past the end.
+fn name_at<'t>(text: &'t str, ends: &[u32], ix: u32) -> &'t str {
+    let ix = ix as usize;
+    let start = match ix.checked_sub(1) {
+        Some(before) => ends.get(before).copied().unwrap_or(0),
+        None => 0,
+    };
+    let end = ends.get(ix).copied().unwrap_or(start);
+    text.get(start as usize..end as usize).unwrap_or("")
+}
+
 impl Interner {
     pub(crate) fn with_capacity(capacity: usize) -> Self {
         Self {
@@ -38,18 +48,48 @@ impl Interner {
         }
     }
 
-    fn range(&self, ix: u32) -> Range<usize> {
-        let ix = ix as usize;
-        let start = match ix.checked_sub(1) {
-            Some(before) => self.ends.get(before).copied().unwrap_or(0),
-            None => 0,
-        };
-        let end = self.ends.get(ix).copied().unwrap_or(start);
-        start as usize..end as usize
+    pub(crate) fn name(&self, ix: u32) -> &str {
+        name_at(&self.text, &self.ends, ix)
     }
 
-    pub(crate) fn name(&self, ix: u32) -> &str {
-        self.text.get(self.range(ix)).unwrap_or("")
+    /// The interner of the names `text` holds, cut at `ends` (ascending, each
+    /// at most `text.len()`), in that order; or the index of the first name
+    /// that repeats an earlier one.
+    pub(crate) fn from_parts(text: String, ends: Vec<u32>) -> Result<Self, usize> {
+        let mut names = Self::unindexed(text, ends);
+        let (text, ends) = (&names.text, &names.ends);
+        let mut table = HashTable::with_capacity(ends.len());
+        for ix in 0..ends.len() {
+            let known = u32::try_from(ix).unwrap_or(u32::MAX);
+            let name = name_at(text, ends, known);
+            let hash = hash(name);
+            if table
+                .find(hash, |&other| name_at(text, ends, other) == name)
+                .is_some()
+            {
+                return Err(ix);
+            }
+            table.insert_unique(hash, known, |&other| self::hash(name_at(text, ends, other)));
+        }
+        names.table = table;
+        Ok(names)
+    }
+
+    /// [`Self::from_parts`] without the hash table, for names looked up by
+    /// index only (a compiled snapshot's row ids: hashing 100,000 of them was a
+    /// tenth of loading it); [`Self::get`] then searches, and repeats are not
+    /// refused.
+    pub(crate) fn unindexed(text: String, ends: Vec<u32>) -> Self {
+        Self {
+            text,
+            ends,
+            table: HashTable::new(),
+        }
+    }
+
+    /// Every name, in order: what [`Self::from_parts`] takes back.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|ix| self.name(u32::try_from(ix).unwrap_or(u32::MAX)))
     }
 
     /// Adds `name` if new; returns its index and whether it was new.
@@ -65,19 +105,18 @@ impl Interner {
         self.ends
             .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
         let (text, ends) = (&self.text, &self.ends);
-        self.table.insert_unique(hash, ix, |&known| {
-            let start = known
-                .checked_sub(1)
-                .and_then(|before| ends.get(before as usize))
-                .copied()
-                .unwrap_or(0);
-            let end = ends.get(known as usize).copied().unwrap_or(start);
-            self::hash(text.get(start as usize..end as usize).unwrap_or(""))
-        });
+        self.table
+            .insert_unique(hash, ix, |&known| self::hash(name_at(text, ends, known)));
         (ix, true)
     }
 
     pub(crate) fn get(&self, name: &str) -> Option<u32> {
+        if self.table.is_empty() {
+            return self
+                .names()
+                .position(|known| known == name)
+                .and_then(|ix| u32::try_from(ix).ok());
+        }
         self.table
             .find(hash(name), |&ix| self.name(ix) == name)
             .copied()
@@ -125,6 +164,21 @@ impl Lists {
         };
         let end = self.ends.get(ix).copied().unwrap_or(start);
         self.items.get(start as usize..end as usize).unwrap_or(&[])
+    }
+
+    /// The lists `items` holds, cut at `ends` (ascending, the last at
+    /// `items.len()`): what [`Self::parts`] gave.
+    pub(crate) fn from_parts(items: Vec<u32>, ends: Vec<u32>) -> Self {
+        Self {
+            items,
+            ends,
+            seen: HashTable::new(),
+        }
+    }
+
+    /// The items and where each list ends.
+    pub(crate) fn parts(&self) -> (&[u32], &[u32]) {
+        (&self.items, &self.ends)
     }
 
     /// List `ix`, or nothing when there is no index.

@@ -40,6 +40,7 @@ mod analysis;
 mod camunda7;
 pub mod catalogue;
 mod claims;
+pub mod compiled;
 #[cfg(feature = "std")]
 pub mod diff;
 mod error;
@@ -188,15 +189,20 @@ impl Authorizer {
         Ok(authorizer)
     }
 
-    /// Loads a snapshot's bytes (as read from a file or the network): the size
-    /// limit is applied before anything else, then the text must be UTF-8.
+    /// Loads a snapshot's bytes (as read from a file or the network): JSON
+    /// text, or a compiled snapshot ([`Authorizer::compile`]), told apart by
+    /// the compiled form's first bytes. The size limit is applied before
+    /// anything else, then JSON must be UTF-8.
     ///
     /// # Errors
     /// `limit.snapshot_size`, `snapshot.invalid_utf8`, then as
-    /// [`Authorizer::from_json_with`].
+    /// [`Authorizer::from_json_with`] or [`Authorizer::from_compiled`].
     pub fn from_bytes(bytes: &[u8], options: &LoadOptions) -> Result<Self, SnapshotError> {
         if bytes.len() > options.limits.snapshot_bytes {
             return Err(snapshot::snapshot_too_large(bytes.len(), &options.limits));
+        }
+        if compiled::is_compiled(bytes) {
+            return Self::from_compiled(bytes, options);
         }
         let text = core::str::from_utf8(bytes).map_err(|error| SnapshotError::InvalidUtf8 {
             message: format!(
@@ -206,6 +212,29 @@ impl Authorizer {
             ),
         })?;
         Self::from_json_with(text, options)
+    }
+
+    /// Loads a compiled snapshot, checking its structure and checksum: what
+    /// it decides is what the JSON it was compiled from decides.
+    ///
+    /// # Errors
+    /// `limit.snapshot_size`; `snapshot.corrupt` for a damaged, truncated or
+    /// ill-formed file; `snapshot.unsupported_format` for another version of
+    /// the compiled form; `limit.id_length`, `limit.memberships` past the
+    /// limits given; `snapshot.rollback`.
+    pub fn from_compiled(bytes: &[u8], options: &LoadOptions) -> Result<Self, SnapshotError> {
+        let authorizer = Self {
+            snapshot: compiled::read(bytes, &options.limits)?,
+        };
+        authorizer.check_sequence(options.min_sequence)?;
+        Ok(authorizer)
+    }
+
+    /// The snapshot in writ's compiled form (`writ compile`): the validated
+    /// model, for [`Authorizer::from_compiled`] to load without decoding or
+    /// validating JSON.
+    pub fn compile(&self) -> Vec<u8> {
+        compiled::write(&self.snapshot)
     }
 
     /// Loads a signed snapshot: `signature` (a detached JWS, see [`signature`])

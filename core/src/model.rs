@@ -167,6 +167,8 @@ pub(crate) struct Source {
     /// Roles, clients, mapping rules and the rest of the `grants` model.
     pub grants: GrantsData,
     pub resources: Interner,
+    /// Named by index only: a compiled snapshot loads it without its hash
+    /// table ([`Interner::unindexed`]).
     pub row_ids: Interner,
     pub rows: Vec<Row>,
     pub index: SourceIndex,

@@ -1153,3 +1153,61 @@ fn optimize_collections_reports_event_processes_and_the_last_manager() {
     );
     assert_eq!(stdout(&wasm), stdout(&last));
 }
+
+#[test]
+fn compile_writes_a_snapshot_that_decides_alike_in_both_engines() {
+    let dir = std::env::temp_dir().join(format!("writ-cli-compile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let json = dir.join("org.json");
+    std::fs::copy(ORG, &json).expect("copy the demo");
+    let json = json.to_str().expect("utf-8 path");
+    // The default output: the extension becomes `.writ`.
+    let compiled = writ(&["compile", json], "");
+    assert_eq!(compiled.status.code(), Some(0), "{}", stderr(&compiled));
+    assert!(
+        stdout(&compiled).starts_with("wrote "),
+        "{}",
+        stdout(&compiled)
+    );
+    let writ_file = dir.join("org.writ");
+    let writ_path = writ_file.to_str().expect("utf-8 path");
+    let bytes = std::fs::read(&writ_file).expect("compiled file");
+    assert!(writ_core::compiled::is_compiled(&bytes));
+
+    let requests =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/requests.jsonl"))
+            .expect("requests");
+    let answers = |snapshot: &str, engine: &str| {
+        let output = writ(
+            &["check", snapshot, "--explain", "--engine", engine],
+            &requests,
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let expected = answers(json, "native");
+    assert!(expected.lines().count() > 5);
+    assert_eq!(answers(writ_path, "native"), expected);
+    assert_eq!(answers(writ_path, "wasm"), expected);
+
+    // A damaged file is refused with its code, by either engine.
+    let mut damaged = bytes.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0x40;
+    let damaged_path = dir.join("damaged.writ");
+    std::fs::write(&damaged_path, &damaged).expect("write");
+    let damaged_path = damaged_path.to_str().expect("utf-8 path");
+    for engine in ["native", "wasm"] {
+        let refused = writ(&["validate", damaged_path, "--engine", engine], "");
+        assert_failed(&refused, 2, "snapshot.corrupt");
+    }
+
+    // Never over its own input; stdin needs --output; diff reads the JSON.
+    assert_failed(&writ(&["compile", writ_path], ""), 2, "usage.output");
+    assert_failed(&writ(&["compile", "-"], ""), 2, "usage.output");
+    assert_failed(
+        &writ(&["diff", json, writ_path], ""),
+        2,
+        "usage.compiled_snapshot",
+    );
+}

@@ -797,7 +797,7 @@ fn compare(
     mutation: u64,
 ) -> Result<(), TestCaseError> {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        compare_unguarded(snapshot, request)?;
+        compare_unguarded(snapshot, request, mutation)?;
         diff_agrees(&snapshot.build(), mutation)
     }));
     outcome.unwrap_or_else(|panic| {
@@ -814,14 +814,46 @@ fn compare(
     })
 }
 
-fn compare_unguarded(snapshot: &RawSnapshot, request: &RawRequest) -> Result<(), TestCaseError> {
-    let doc = snapshot.build();
-    let authorizer = Authorizer::from_doc(&doc).map_err(|error| {
+/// The snapshot loaded from its document, or, when `compiled`, also compiled
+/// (`writ compile`) and loaded back: half the cases decide everything with the
+/// compiled form, against the same reference. Compiling what was loaded back
+/// gives the same bytes, so nothing is lost on the way.
+fn loaded(doc: &SnapshotDoc, compiled: bool) -> Result<Authorizer, TestCaseError> {
+    let authorizer = Authorizer::from_doc(doc).map_err(|error| {
         TestCaseError::fail(format!(
-            "generated snapshot rejected: {error}\n  {}",
-            json(&doc)
+            "generated snapshot rejected: {} {error}\n  {}",
+            error.code(),
+            json(doc)
         ))
     })?;
+    if !compiled {
+        return Ok(authorizer);
+    }
+    let bytes = authorizer.compile();
+    let back =
+        Authorizer::from_compiled(&bytes, &writ_core::LoadOptions::default()).map_err(|error| {
+            TestCaseError::fail(format!(
+                "compiled snapshot rejected: {} {error}\n  {}",
+                error.code(),
+                json(doc)
+            ))
+        })?;
+    if back.compile() != bytes {
+        return Err(TestCaseError::fail(format!(
+            "compiling the compiled snapshot again gives other bytes\n  {}",
+            json(doc)
+        )));
+    }
+    Ok(back)
+}
+
+fn compare_unguarded(
+    snapshot: &RawSnapshot,
+    request: &RawRequest,
+    mutation: u64,
+) -> Result<(), TestCaseError> {
+    let doc = snapshot.build();
+    let authorizer = loaded(&doc, (mutation >> 40) & 1 == 1)?;
     let req = request.build(snapshot);
     guest_agrees(&doc, &req, &authorizer)?;
 
@@ -971,7 +1003,6 @@ mod grants {
     use proptest::test_runner::TestCaseError;
     use serde_json::{Map, Value, json};
     use writ_conformance::reference;
-    use writ_core::Authorizer;
     use writ_core::wire::{
         AccessControlDoc, AccountState, AuthorizationDoc, AuthorizationType, BundleDoc,
         BundleImplicationDoc, CheckDoc, ClaimOperator, ClientDoc, DomainDoc, DomainLevel, GroupDoc,
@@ -1787,7 +1818,7 @@ mod grants {
         mutation: u64,
     ) -> Result<(), TestCaseError> {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            compare_unguarded(snapshot, request)?;
+            compare_unguarded(snapshot, request, mutation)?;
             super::diff_agrees(&snapshot.build(), mutation)
         }));
         outcome.unwrap_or_else(|panic| {
@@ -1807,15 +1838,10 @@ mod grants {
     fn compare_unguarded(
         snapshot: &RawSnapshot,
         request: &RawRequest,
+        mutation: u64,
     ) -> Result<(), TestCaseError> {
         let doc = snapshot.build();
-        let authorizer = Authorizer::from_doc(&doc).map_err(|error| {
-            TestCaseError::fail(format!(
-                "generated snapshot rejected: {} {error}\n  {}",
-                error.code(),
-                to_json(&doc)
-            ))
-        })?;
+        let authorizer = super::loaded(&doc, (mutation >> 40) & 1 == 1)?;
         let req = request.build(snapshot);
         super::guest_agrees(&doc, &req, &authorizer)?;
 

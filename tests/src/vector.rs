@@ -265,12 +265,28 @@ pub fn run(file: &VectorFile, snapshot: &str) -> Vec<String> {
         Err(error) => return vec![format!("snapshot rejected: {} {error}", error.code())],
     };
     let doc = snapshot_doc(snapshot).ok();
+    // The same snapshot compiled (`writ compile`) and loaded back decides every case alike.
+    let compiled = match load_options(file)
+        .map(|options| Authorizer::from_compiled(&authorizer.compile(), &options))
+    {
+        Ok(Ok(compiled)) => compiled,
+        Ok(Err(error)) => {
+            return vec![format!(
+                "compiled snapshot rejected: {} {error}",
+                error.code()
+            )];
+        }
+        Err(broken) => return vec![format!("the vector is broken: {broken}")],
+    };
     file.cases
         .iter()
         .filter_map(|case| {
             let mut problems = Vec::new();
             if let Err(why) = run_case(&authorizer, case) {
                 problems.push(why);
+            }
+            if let Err(why) = run_case(&compiled, case) {
+                problems.push(format!("compiled: {why}"));
             }
             // Who can do what the case asks: the inverted walk against checking everyone.
             let question = case

@@ -276,6 +276,23 @@ Authorizer.fromJson = function fromJson(snapshot, options) {
   });
 };
 
+/**
+ * Loads a snapshot's bytes: a compiled snapshot (`writ compile`), which loads
+ * without decoding or validating JSON again, or JSON's UTF-8 bytes. Options as
+ * `fromJson`'s, keys and signature included (a compiled file is signed as any
+ * other: over its exact bytes).
+ */
+Authorizer.fromBytes = function fromBytes(bytes, options) {
+  return guarded("Authorizer", "fromBytes", "snapshot", () => {
+    if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
+      const error = codedError("snapshot.malformed", `a snapshot's bytes are a Uint8Array or an ArrayBuffer, not ${describe(bytes)}`);
+      error.path = ".";
+      throw error;
+    }
+    return Authorizer.fromJson(bytes, options);
+  });
+};
+
 const fullCheck = Authorizer.prototype.check;
 const QUOTE = 34;
 const REQUEST_FIELDS = ["user", "permission", "resourceType", "resourceId"];

@@ -221,7 +221,7 @@ export type ErrorCode =
   | "request.missing_resource_id" | "request.unknown_bundle" | "request.unknown_user"
   | "request.unknown_group" | "request.unknown_access_control" | "request.grants_only"
   | "request.profile_mismatch"
-  | "snapshot.invalid_utf8" | "snapshot.rollback" | "options.malformed"
+  | "snapshot.invalid_utf8" | "snapshot.corrupt" | "snapshot.rollback" | "options.malformed"
   | "request.invalid_utf8"
   | "limit.snapshot_size" | "limit.request_size" | "limit.id_length"
   | "limit.memberships" | "limit.composite_length" | "limit.batch_length"

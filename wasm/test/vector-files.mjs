@@ -43,6 +43,21 @@ export function loadOptions(file) {
   return options;
 }
 
+/** The snapshot compiled by the native `writ compile` (under the vector's limits). */
+export function nativeCompiled(snapshotText, file) {
+  const dir = mkdtempSync(join(tmpdir(), "writ-compiled-"));
+  try {
+    const snapshot = join(dir, "snapshot.json");
+    const compiled = join(dir, "snapshot.writ");
+    writeFileSync(snapshot, snapshotText);
+    const flags = Object.entries(file.limits ?? {}).flatMap(([name, value]) => ["--limit", `${name}=${value}`]);
+    execFileSync(writ, ["compile", snapshot, "-o", compiled, ...flags], { encoding: "utf8" });
+    return new Uint8Array(readFileSync(compiled));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Every check case's native answer, one `writ check --explain` run per file. */
 export function nativeAnswers(snapshotText, requests, file) {
   if (requests.length === 0) return [];
