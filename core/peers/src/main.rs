@@ -107,7 +107,8 @@ fn organisation(user_count: usize, role_count: usize) -> Organisation {
 /// The organisation as a writ snapshot: roles as groups under `camunda7`,
 /// as roles under `grants`.
 fn snapshot(org: &Organisation, grants: bool) -> String {
-    let ids = |held: &[usize]| -> Vec<String> { held.iter().map(|r| format!("role-{r}")).collect() };
+    let ids =
+        |held: &[usize]| -> Vec<String> { held.iter().map(|r| format!("role-{r}")).collect() };
     let mut rows = Vec::new();
     for (r, list) in org.roles.iter().enumerate() {
         for (g, (action, id)) in list.iter().enumerate() {
@@ -207,7 +208,12 @@ fn writ_engine(org: &Organisation, grants: bool) -> Result<Engine<'_>, String> {
     let can = move |i: usize| {
         let (user, action, resource, _) = &org.questions[i % QUESTIONS];
         authorizer
-            .can(&handles[*user], word(*action), "PROCESS_DEFINITION", Some(resource))
+            .can(
+                &handles[*user],
+                word(*action),
+                "PROCESS_DEFINITION",
+                Some(resource),
+            )
             .unwrap_or(false)
     };
     let mismatches = (0..QUESTIONS)
@@ -224,8 +230,14 @@ fn writ_engine(org: &Organisation, grants: bool) -> Result<Engine<'_>, String> {
         name: format!("writ {}", if grants { "grants" } else { "camunda7" }),
         mismatches,
         metrics: vec![
-            ("can (resolved principal)", Box::new(move || best(200_000, &can))),
-            ("check (string ids)", Box::new(move || best(200_000, &check))),
+            (
+                "can (resolved principal)",
+                Box::new(move || best(200_000, &can)),
+            ),
+            (
+                "check (string ids)",
+                Box::new(move || best(200_000, &check)),
+            ),
         ],
     })
 }
@@ -253,14 +265,20 @@ fn cedar_engine(org: &Organisation) -> Result<Engine<'_>, String> {
     let policies = PolicySet::from_str(&policies).map_err(|error| error.to_string())?;
     let mut entities = Vec::new();
     for r in 0..org.roles.len() {
-        entities.push(Entity::new_no_attrs(uid("Role", &format!("role-{r}"))?, HashSet::new()));
+        entities.push(Entity::new_no_attrs(
+            uid("Role", &format!("role-{r}"))?,
+            HashSet::new(),
+        ));
     }
     for (u, held) in org.users.iter().enumerate() {
         let parents = held
             .iter()
             .map(|r| uid("Role", &format!("role-{r}")))
             .collect::<Result<HashSet<_>, _>>()?;
-        entities.push(Entity::new_no_attrs(uid("User", &format!("user-{u}"))?, parents));
+        entities.push(Entity::new_no_attrs(
+            uid("User", &format!("user-{u}"))?,
+            parents,
+        ));
     }
     let entities = Entities::from_entities(entities, None).map_err(|error| error.to_string())?;
     let requests = org
@@ -363,7 +381,11 @@ fn main() -> Result<(), String> {
         let ratio = if name == "cedar-policy" {
             String::new()
         } else {
-            format!("  ({:.4}× Cedar's time, {:.0}× faster)", value / cedar, cedar / value)
+            format!(
+                "  ({:.4}× Cedar's time, {:.0}× faster)",
+                value / cedar,
+                cedar / value
+            )
         };
         println!("{name:<14} {metric:<26} {value:>10.3} µs  [{low:.3}–{high:.3}]{ratio}");
     }
