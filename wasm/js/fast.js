@@ -7,9 +7,12 @@
 // type and permission resolved, the id interned), each distinct (resourceType,
 // resourceId) once for `permissions` (`Authorizer::resource`, with its type's
 // permission names), each distinct user resolved once (`Authorizer::principal`),
-// and JS keeps the strings → index maps. The core still decides every call; nothing
-// here caches a decision. Anything but the plain shape, and every error, takes
-// the full path, so answers and errors are the full path's, byte for byte.
+// and JS keeps the strings → index maps. The core decides every question; a
+// handle (and, for `check` and `checkMany`, a principal) asked often remembers
+// the answers it got, by question index, until the tables are emptied (see
+// `answers`: the snapshot under an authorizer never changes). Anything but the
+// plain shape, and every error, takes the full path, so answers and errors are
+// the full path's, byte for byte.
 import { Authorizer, Principal, _TextBuffer, _memory, _exports } from "./writ.js";
 
 /** Entries (questions, resources, principals) kept before the tables are emptied. */
@@ -31,6 +34,9 @@ function tables(owner) {
     limits: undefined,
     // Why the authorizer refuses every call after a trap (`authorizer.poisoned`).
     poisoned: undefined,
+    // Batch answers by principal and question index (`pairAnswers`).
+    answers: [],
+    answersOf: 0,
   });
 }
 
@@ -349,22 +355,30 @@ Authorizer.prototype.check = function check(request) {
   bound(this, t);
   const asked = typeof request === "string" ? scannedRequest(request) : request;
   if (asked !== undefined && prototypeClean() && plain(this, t, asked) && principalIx !== NONE && prototypeClean()) {
+    const known = pairAnswers(t);
+    const seen = known[principalIx]?.[questionIx];
+    if (seen === KNOWN_ALLOWED) return true;
+    if (seen === KNOWN_DENIED) return false;
     const answer = this._ask(principalIx, questionIx);
-    if (answer !== ERROR) return answer === ALLOWED;
+    if (answer !== ERROR) {
+      rememberPair(known, principalIx, questionIx, answer === ALLOWED ? KNOWN_ALLOWED : KNOWN_DENIED);
+      return answer === ALLOWED;
+    }
   }
   if (this.__wbg_ptr === 0) throw freedError("Authorizer", "check"); // by a getter
   return fullCheck.call(this, requestText(this, t, request));
 };
 
-// The pairs of a batch, kept from call to call (a typed array per call was a
-// tenth of checkMany). A getter that calls checkMany while they are being
-// filled gets an array of its own.
+// The pairs of a batch and where each one's answer goes (its slot, after the
+// 2n pair entries), kept from call to call (a typed array per call was a tenth
+// of checkMany). A getter that calls checkMany while they are being filled
+// gets an array of its own.
 let scratch = new Uint32Array(0);
 let scratchLent = false;
 
 function lendPairs(n) {
-  if (scratchLent || n > 4096) return new Uint32Array(2 * n);
-  if (scratch.length < 2 * n) scratch = new Uint32Array(2 * n);
+  if (scratchLent || n > 4096) return new Uint32Array(3 * n);
+  if (scratch.length < 3 * n) scratch = new Uint32Array(3 * n);
   scratchLent = true;
   return scratch;
 }
@@ -447,15 +461,24 @@ function fastBatch(authorizer, t, elements, answers) {
     // Each request adds at most two entries: its user and its question.
     const end = Math.min(n, start + Math.max(1, room >> 1));
     const pairs = lendPairs(end - start);
+    const known = pairAnswers(t);
+    // Where each asked pair's answer goes: pairs already answered are not asked.
+    const slots = pairs.subarray(2 * (end - start), 3 * (end - start));
+    let asked = 0;
     let chunkOthers;
     try {
       for (let i = start; i < end; i++) {
         if (plain(authorizer, t, elements[i])) {
-          pairs[2 * (i - start)] = principalIx;
-          pairs[2 * (i - start) + 1] = questionIx;
+          const seen = known[principalIx]?.[questionIx];
+          if (seen === KNOWN_ALLOWED || seen === KNOWN_DENIED) {
+            answers[i] = seen === KNOWN_ALLOWED ? ALLOWED : 0;
+            continue;
+          }
+          pairs[2 * asked] = principalIx;
+          pairs[2 * asked + 1] = questionIx;
+          slots[asked++] = i;
         } else {
           (chunkOthers ??= []).push(i);
-          pairs[2 * (i - start)] = NONE;
         }
       }
       if (authorizer.__wbg_ptr === 0) throw freedError("Authorizer", "checkMany"); // by a getter
@@ -467,7 +490,7 @@ function fastBatch(authorizer, t, elements, answers) {
         start = end;
         continue;
       }
-      answerPairs(authorizer, pairs, end - start, answers, start);
+      if (asked > 0) answerPairs(authorizer, pairs, asked, answers, slots, known);
     } finally {
       returnPairs(pairs);
     }
@@ -477,16 +500,55 @@ function fastBatch(authorizer, t, elements, answers) {
   return others;
 }
 
-/** Answers `count` (principal, question) pairs into `answers` from `offset`. */
-function answerPairs(authorizer, pairs, count, answers, offset) {
+/**
+ * Answers `count` (principal, question) pairs into `answers` at `slots`, and
+ * remembers each answer in `known` (`pairAnswers`).
+ */
+function answerPairs(authorizer, pairs, count, answers, slots, known) {
   // Through the module's memory: `_batch` may grow it, which replaces its
   // buffer, and `_askBatch` too, so each view is made after the call before it.
   const at = authorizer._batch(count);
   memory ??= _memory();
-  new Uint32Array(memory.buffer, at, 2 * count).set(pairs.length === 2 * count ? pairs : pairs.subarray(0, 2 * count));
+  new Uint32Array(memory.buffer, at, 2 * count).set(pairs.subarray(0, 2 * count));
   authorizer._askBatch(count);
   const done = new Uint32Array(memory.buffer, at, count);
-  for (let i = 0; i < count; i++) answers[offset + i] = done[i];
+  for (let i = 0; i < count; i++) {
+    const answer = done[i];
+    answers[slots[i]] = answer;
+    if (answer !== ERROR) rememberPair(known, pairs[2 * i], pairs[2 * i + 1], answer === ALLOWED ? KNOWN_ALLOWED : KNOWN_DENIED);
+  }
+}
+
+/**
+ * The authorizer's remembered batch answers, by principal index, then by
+ * question index, for the tables' current numbering (as a handle's, below:
+ * emptied with the tables; nothing kept for an error).
+ */
+function pairAnswers(t) {
+  if (t.answersOf !== t.resets) {
+    t.answers = [];
+    t.answersOf = t.resets;
+  }
+  return t.answers;
+}
+
+/** Counts a principal's asks in `known[p]` until REMEMBER_AFTER, then keeps its answers there. */
+function rememberPair(known, p, q, answer) {
+  let row = known[p];
+  if (row === undefined || typeof row === "number") {
+    const asked = (row ?? 0) + 1;
+    if (asked <= REMEMBER_AFTER) {
+      known[p] = asked;
+      return;
+    }
+    row = NO_ANSWERS;
+  }
+  if (q >= row.length) {
+    const grown = new Uint8Array(Math.min(LIMIT, Math.max(q + 1, 2 * row.length, 16)));
+    grown.set(row);
+    known[p] = row = grown;
+  }
+  row[q] = answer;
 }
 
 const fullPrincipal = Authorizer.prototype.principal;
@@ -494,6 +556,9 @@ Authorizer.prototype.principal = function principal(doc) {
   const t = tables(this);
   const handle = fullPrincipal.call(this, requestText(this, t, doc));
   handle._writ = t; // the authorizer's tables: questions are shared
+  handle._answers = NO_ANSWERS; // its answers (`answers`), set here for one object shape
+  handle._answersOf = t.resets;
+  handle._asked = 0;
   return handle;
 };
 
@@ -675,8 +740,18 @@ Principal.prototype.can = function can(permission, resourceType, resourceId) {
     bound(this, t);
     const q = question(this, t, permission, resourceType, resourceId);
     if (q >= 0) {
+      const remembering = this._asked >= REMEMBER_AFTER;
+      if (remembering) {
+        const seen = (this._answersOf === t.resets ? this._answers : answers(this, t))[q];
+        if (seen === KNOWN_ALLOWED) return true;
+        if (seen === KNOWN_DENIED) return false;
+      }
       const answer = this._ask(q);
-      if (answer !== ERROR) return answer === ALLOWED;
+      if (answer !== ERROR) {
+        if (remembering) remember(this, q, answer === ALLOWED ? KNOWN_ALLOWED : KNOWN_DENIED);
+        else this._asked++;
+        return answer === ALLOWED;
+      }
     }
   }
   requireText(permission, "permission");
@@ -684,6 +759,42 @@ Principal.prototype.can = function can(permission, resourceType, resourceId) {
   requireText(resourceId, "resourceId", true);
   return fullCan.call(this, permission, resourceType, resourceId);
 };
+
+// A handle's answers, by question index: a handle decides for one principal
+// over one immutable snapshot, so a question's answer never changes while its
+// index means that question — until the authorizer's tables are emptied
+// (`bound`), which renumbers the questions and so drops every handle's
+// answers (`t.resets`). Bounded: a byte per question the authorizer has
+// prepared, at most LIMIT. Nothing is kept for an error (the full path
+// answers it), and a freed or poisoned handle never gets here (`guard`). A
+// new snapshot is a new authorizer with new handles: nothing carries over.
+const KNOWN_DENIED = 1;
+const KNOWN_ALLOWED = 2;
+const NO_ANSWERS = new Uint8Array(0);
+// Answers are remembered once a handle (a principal, for check and
+// checkMany) has asked the core this many times: a typed array per handle
+// costs more than a few asks (first asks of many short-lived handles were
+// four times slower), and a handle asked this often will be asked again.
+const REMEMBER_AFTER = 8;
+
+/** The handle's remembered answers for the tables' current numbering. */
+function answers(handle, t) {
+  if (handle._answersOf !== t.resets) {
+    handle._answers = NO_ANSWERS;
+    handle._answersOf = t.resets;
+  }
+  return handle._answers;
+}
+
+function remember(handle, q, answer) {
+  let known = handle._answers;
+  if (q >= known.length) {
+    const grown = new Uint8Array(Math.min(LIMIT, Math.max(q + 1, 2 * known.length, 64)));
+    grown.set(known);
+    handle._answers = known = grown;
+  }
+  known[q] = answer;
+}
 
 const fullPermissions = Principal.prototype.permissions;
 Principal.prototype.permissions = function permissions(resourceType, resourceId, tenantId) {

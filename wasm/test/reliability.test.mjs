@@ -231,6 +231,14 @@ test("a trap poisons the authorizer that trapped, restores the stack, and every 
   for (let round = 0; round < 2_000; round++) {
     const victim = Authorizer.fromJson(org);
     const handle = victim.principal({ user: "kermit" });
+    // Answers remembered before the trap (js/fast.js keeps a handle's and a
+    // principal's once asked a few times) must not be given after it.
+    for (let ask = 0; ask < 12; ask++) {
+      assert.equal(handle.can("READ", "PROCESS_DEFINITION", "invoice"), expected);
+      assert.equal(victim.check(request), expected);
+      assert.deepEqual([...victim.checkMany([request])], [expected ? 1 : 0]);
+    }
+    assert.ok(handle._answers.length > 0, "the handle remembers answers");
     // Fault injection: the batch's room asked for is 2^31 pairs, which the
     // core cannot allocate: a real trap inside the real call, with the
     // batch's RefCell left borrowed (what exhausting memory did).
@@ -238,9 +246,10 @@ test("a trap poisons the authorizer that trapped, restores the stack, and every 
     victim._batch = function () {
       return batch.call(this, 2 ** 31);
     };
-    assert.equal(outcome(() => victim.checkMany([request])), "error wasm.trap");
+    // A question not asked before: a remembered one would not reach the core.
+    assert.equal(outcome(() => victim.checkMany([{ ...request, resourceId: "not-asked-before" }])), "error wasm.trap");
     assert.equal(stackPointer.value, base, "the stack pointer is back at rest");
-    for (const call of [() => victim.checkMany([request]), () => victim.check(request), () => victim.explain(request), () => victim.stats, () => handle.can("READ", "PROCESS_DEFINITION")]) {
+    for (const call of [() => victim.checkMany([request]), () => victim.check(request), () => victim.explain(request), () => victim.stats, () => handle.can("READ", "PROCESS_DEFINITION"), () => handle.can("READ", "PROCESS_DEFINITION", "invoice")]) {
       assert.equal(outcome(call), "error authorizer.poisoned");
     }
     // free() still works, once; a second does nothing.
