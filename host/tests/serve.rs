@@ -806,6 +806,32 @@ fn a_watched_file_reloads_and_a_bad_one_keeps_the_old_answering() {
     });
     assert_eq!(snapshot_of(&server)["revision"], json!("r2"));
     assert_eq!(get(&server.url("/readyz")).0, 200);
+    // A compiled snapshot (`writ compile`) reloads as JSON does; a damaged
+    // one is refused and the one in force goes on answering.
+    let compiled = writ_core::Authorizer::from_json(&revision(3))
+        .expect("r3 loads")
+        .compile();
+    std::fs::write(&path, &compiled).expect("write");
+    wait_until("r3", || snapshot_of(&server)["revision"] == json!("r3"));
+    let (_, headers, body) = post(
+        &server.url("/access/v1/evaluation"),
+        &evaluation("kermit", "READ", "invoice").to_string(),
+    );
+    assert_eq!(
+        (
+            header(&headers, "x-writ-revision"),
+            parse(&body)["decision"].clone()
+        ),
+        (Some("r3"), json!(true))
+    );
+    let mut damaged = compiled;
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    std::fs::write(&path, &damaged).expect("write");
+    wait_until("the corrupt refusal", || {
+        snapshot_of(&server)["lastRefused"]["code"] == json!("snapshot.corrupt")
+    });
+    assert_eq!(snapshot_of(&server)["revision"], json!("r3"));
 }
 
 /// A file rewritten with the same length and time (two writes within one
