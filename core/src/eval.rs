@@ -633,7 +633,11 @@ impl Snapshot {
             let named = if id == "*" {
                 None
             } else {
-                source.resources.get(id)
+                // A prepared question has the id interned in every source already.
+                match check.interned.and_then(|slots| slots.get(sp.source)) {
+                    Some(slot) => slot.id,
+                    None => source.resources.get(id),
+                }
             };
             optimize::resolve_id(source, sp, check.ty, check.bits, named)
         };
@@ -672,9 +676,19 @@ impl Snapshot {
             // Definitions and the rest: decided on the owning source(s), each of
             // which must also let the user log in.
             _ => {
-                let login = self.optimize_login()?;
-                let may_log_in =
-                    |sp: &SourcePrincipal, source: &Source| Self::logs_in(login, sp, source);
+                // A handle knows already whether it may log in (`logs_in`):
+                // the login question is resolved only for a principal that
+                // does not.
+                let login = if principal.sources.iter().all(|sp| sp.logs_in.is_some()) {
+                    None
+                } else {
+                    Some(self.optimize_login()?)
+                };
+                let may_log_in = |sp: &SourcePrincipal, source: &Source| match (sp.logs_in, login) {
+                    (Some(decided), _) => decided,
+                    (None, Some(login)) => Self::logs_in(login, sp, source),
+                    (None, None) => false,
+                };
                 let mut states = Vec::new();
                 let mut locked_out = None;
                 for (sp, source) in sources() {
