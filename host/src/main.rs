@@ -1180,8 +1180,8 @@ fn load_document(
             .map_err(|message| CliError::input("usage.limit", message))?;
     }
     if std::fs::File::open(path).is_ok_and(|mut file| {
-        let mut head = [0; 8];
-        Read::read_exact(&mut file, &mut head).is_ok() && writ_core::compiled::is_compiled(&head)
+        let mut first = [0; 1];
+        Read::read_exact(&mut file, &mut first).is_ok() && writ_core::compiled::is_compiled(&first)
     }) {
         return Err(CliError::input(
             "usage.compiled_snapshot",

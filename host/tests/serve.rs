@@ -755,6 +755,18 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// Whether kermit may READ invoice, and the revision that decided it.
+fn kermit_reads_invoice(server: &Server) -> (Option<String>, Value) {
+    let (_, headers, body) = post(
+        &server.url("/access/v1/evaluation"),
+        &evaluation("kermit", "READ", "invoice").to_string(),
+    );
+    (
+        header(&headers, "x-writ-revision").map(str::to_owned),
+        parse(&body)["decision"].clone(),
+    )
+}
+
 fn snapshot_of(server: &Server) -> Value {
     parse(&get(&server.url("/v1/snapshot")).2)
 }
@@ -772,16 +784,9 @@ fn a_watched_file_reloads_and_a_bad_one_keeps_the_old_answering() {
     assert_eq!(snapshot_of(&server)["revision"], json!("r1"));
     std::fs::write(&path, revision(2)).expect("write");
     wait_until("r2", || snapshot_of(&server)["revision"] == json!("r2"));
-    let (_, headers, body) = post(
-        &server.url("/access/v1/evaluation"),
-        &evaluation("kermit", "READ", "invoice").to_string(),
-    );
     assert_eq!(
-        (
-            header(&headers, "x-writ-revision"),
-            parse(&body)["decision"].clone()
-        ),
-        (Some("r2"), json!(false))
+        kermit_reads_invoice(&server),
+        (Some("r2".into()), json!(false))
     );
     // A bad one: refused, visible, and r2 still answers.
     std::fs::write(
@@ -813,16 +818,9 @@ fn a_watched_file_reloads_and_a_bad_one_keeps_the_old_answering() {
         .compile();
     std::fs::write(&path, &compiled).expect("write");
     wait_until("r3", || snapshot_of(&server)["revision"] == json!("r3"));
-    let (_, headers, body) = post(
-        &server.url("/access/v1/evaluation"),
-        &evaluation("kermit", "READ", "invoice").to_string(),
-    );
     assert_eq!(
-        (
-            header(&headers, "x-writ-revision"),
-            parse(&body)["decision"].clone()
-        ),
-        (Some("r3"), json!(true))
+        kermit_reads_invoice(&server),
+        (Some("r3".into()), json!(true))
     );
     let mut damaged = compiled;
     let last = damaged.len() - 1;

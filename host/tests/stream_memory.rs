@@ -1,4 +1,4 @@
-//! `writ check` over 100,000 JSON lines: every answer, in input order, in memory
+//! `writ check` over 400,000 JSON lines: every answer, in input order, in memory
 //! that does not grow with the input.
 
 #![allow(
@@ -91,14 +91,16 @@ fn run(count: usize) -> u64 {
 }
 
 #[test]
-fn hundred_thousand_lines_in_order_in_constant_memory() {
+fn four_hundred_thousand_lines_in_order_in_constant_memory() {
     let small = run(10_000);
-    let large = run(100_000);
-    eprintln!("peak RSS: 10k lines {small} KiB, 100k lines {large} KiB");
-    // 90,000 more lines of ~100 bytes: retaining even a few dozen bytes per line
-    // would add megabytes.
+    let large = run(400_000);
+    eprintln!("peak RSS: 10k lines {small} KiB, 400k lines {large} KiB");
+    // 390,000 more lines of ~100 bytes: retaining even 11 bytes per line would
+    // add 4 MiB. The peak itself varies by up to 2 MiB from run to run on the
+    // same input (measured 2026-12-06: 19.2-21.2 MiB for 10k to 600k lines),
+    // which a 1 MiB margin over 90,000 lines failed on about one run in four.
     assert!(
-        large.saturating_sub(small) < 1024,
+        large.saturating_sub(small) < 4096,
         "peak RSS grew from {small} KiB to {large} KiB"
     );
 }

@@ -6,10 +6,12 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Authorizer } from "writ";
-import { loadOptions, nativeAnswers, nativeCompiled, root, vectorFiles, vectors } from "./vector-files.mjs";
+import { loadOptions, nativeAnswers, nativeCompiled, root, vectorFiles, vectors, writ } from "./vector-files.mjs";
 import { runVector } from "./vector-runner.mjs";
 
 // `runVector` loads with `fromJson`; here every load is `fromBytes`.
@@ -75,4 +77,24 @@ test("fromBytes takes bytes only, JSON's bytes too, and the load options", () =>
   assert.equal(refused(() => Authorizer.fromBytes(compiled, { limits: { idBytes: 3 } })).code, "limit.id_length");
   assert.equal(refused(() => Authorizer.fromBytes(compiled, { minSequence: 1 })).code, "snapshot.rollback");
   assert.equal(refused(() => Authorizer.fromBytes(compiled, { limits: { snapshotBytes: 100 } })).code, "limit.snapshot_size");
+});
+
+test("a signed compiled snapshot loads with its key, and a changed byte is refused before it is read", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "writ-compiled-signed-"));
+  try {
+    const file = join(dir, "org.writ");
+    writeFileSync(file, nativeCompiled(org, {}));
+    execFileSync(writ, ["keygen", "--out", join(dir, "release")]);
+    execFileSync(writ, ["sign", file, "--key", join(dir, "release.key")]);
+    const bytes = new Uint8Array(readFileSync(file));
+    const options = { publicKey: readFileSync(join(dir, "release.pub"), "utf8"), signature: readFileSync(`${file}.sig`, "utf8") };
+    const signed = await Authorizer.fromBytes(bytes, options);
+    assert.equal(signed.check(request), Authorizer.fromJson(org).check(request));
+    signed.free();
+    const changed = bytes.slice();
+    changed[30] ^= 1;
+    await assert.rejects(Authorizer.fromBytes(changed, options), (error) => error.code === "signature.invalid");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

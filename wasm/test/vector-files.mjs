@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 
 export const root = process.env.WRIT_ROOT ?? fileURLToPath(new URL("../..", import.meta.url));
 export const vectors = join(root, "tests", "vectors");
-const writ = process.env.WRIT_BIN ?? join(root, "target", "debug", "writ");
+export const writ = process.env.WRIT_BIN ?? join(root, "target", "debug", "writ");
 
 export function vectorFiles(dir) {
   return readdirSync(dir)

@@ -1,7 +1,7 @@
 //! The native peer comparison (a measurement, not a test): one generated RBAC
 //! organisation — the one `wasm/bench/peers.mjs` asks CASL about, drawn from
 //! the same SplitMix64 sequence — asked the same 2,000 questions with ground
-//! truth by writ's core (under `camunda7` and under `grants`) and by
+//! truth by writ's core (under `camunda7`, `optimize` and `grants`) and by
 //! cedar-policy, interleaved:
 //!
 //!   scripts/bench-cedar.sh [--users 1000] [--roles 20] [--rounds 3]
@@ -21,6 +21,7 @@
 
 use std::collections::HashSet;
 use std::hint::black_box;
+use std::rc::Rc;
 use std::str::FromStr;
 use std::time::Instant;
 
@@ -104,9 +105,11 @@ fn organisation(user_count: usize, role_count: usize) -> Organisation {
     }
 }
 
-/// The organisation as a writ snapshot: roles as groups under `camunda7`,
-/// as roles under `grants`.
-fn snapshot(org: &Organisation, grants: bool) -> String {
+/// The organisation as a writ snapshot under `profile`: roles as groups under
+/// `camunda7` and `optimize` (which also needs its login row), as roles under
+/// `grants`.
+fn snapshot(org: &Organisation, profile: &str) -> String {
+    let grants = profile == "grants";
     let ids =
         |held: &[usize]| -> Vec<String> { held.iter().map(|r| format!("role-{r}")).collect() };
     let mut rows = Vec::new();
@@ -143,11 +146,17 @@ fn snapshot(org: &Organisation, grants: bool) -> String {
             }
         })
         .collect();
+    if profile == "optimize" {
+        rows.push(
+            serde_json::json!({"id": "login", "type": "GLOBAL", "userId": "*",
+            "resourceType": "APPLICATION", "resourceId": "optimize", "permissions": ["ACCESS"]}),
+        );
+    }
     let doc = if grants {
         serde_json::json!({"format": 1, "profile": "grants", "options": {"defaultRoles": false},
             "roles": roles, "users": users, "authorizations": rows})
     } else {
-        serde_json::json!({"format": 1, "profile": "camunda7", "groups": roles, "users": users,
+        serde_json::json!({"format": 1, "profile": profile, "groups": roles, "users": users,
             "authorizations": rows})
     };
     doc.to_string()
@@ -175,9 +184,12 @@ struct Engine<'o> {
     metrics: Vec<(&'static str, Box<dyn Fn() -> f64 + 'o>)>,
 }
 
-fn writ_engine(org: &Organisation, grants: bool) -> Result<Engine<'_>, String> {
-    let authorizer = writ_core::Authorizer::from_json(&snapshot(org, grants))
-        .map_err(|error| format!("the snapshot loads: {error}"))?;
+fn writ_engine<'o>(org: &'o Organisation, profile: &'static str) -> Result<Engine<'o>, String> {
+    let grants = profile == "grants";
+    let authorizer = Rc::new(
+        writ_core::Authorizer::from_json(&snapshot(org, profile))
+            .map_err(|error| format!("the snapshot loads: {error}"))?,
+    );
     let handles = (0..org.users.len())
         .map(|u| {
             authorizer.principal(&PrincipalDoc {
@@ -205,9 +217,10 @@ fn writ_engine(org: &Organisation, grants: bool) -> Result<Engine<'_>, String> {
             ..RequestDoc::default()
         })
         .collect();
+    let asker = Rc::clone(&authorizer);
     let can = move |i: usize| {
         let (user, action, resource, _) = &org.questions[i % QUESTIONS];
-        authorizer
+        asker
             .can(
                 &handles[*user],
                 word(*action),
@@ -219,15 +232,13 @@ fn writ_engine(org: &Organisation, grants: bool) -> Result<Engine<'_>, String> {
     let mismatches = (0..QUESTIONS)
         .filter(|&i| can(i) != org.questions[i].3)
         .count();
-    let authorizer = writ_core::Authorizer::from_json(&snapshot(org, grants))
-        .map_err(|error| format!("the snapshot loads: {error}"))?;
     let check = move |i: usize| authorizer.check(&requests[i % QUESTIONS]).unwrap_or(false);
     let mismatches = mismatches
         + (0..QUESTIONS)
             .filter(|&i| check(i) != org.questions[i].3)
             .count();
     Ok(Engine {
-        name: format!("writ {}", if grants { "grants" } else { "camunda7" }),
+        name: format!("writ {profile}"),
         mismatches,
         metrics: vec![
             (
@@ -339,8 +350,9 @@ fn main() -> Result<(), String> {
     let rounds = option(&args, "--rounds", 3)?.max(1);
     let org = organisation(users.max(1), roles);
     let engines = [
-        writ_engine(&org, false)?,
-        writ_engine(&org, true)?,
+        writ_engine(&org, "camunda7")?,
+        writ_engine(&org, "optimize")?,
+        writ_engine(&org, "grants")?,
         cedar_engine(&org)?,
     ];
     println!(
